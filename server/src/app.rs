@@ -1,0 +1,80 @@
+//! The running application: its shared state and how it is served.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+use crate::db::{Backend, Db};
+use crate::live::{self, Bus};
+use crate::mail::Mailer;
+use crate::store::Store;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct App(Arc<AppState>);
+
+pub struct AppState {
+    pub config: Config,
+    pub db: Db,
+    /// Where document bytes live.
+    pub store: Store,
+    /// Fan-out of new room events to this instance's sockets.
+    pub bus: Bus,
+    pub mailer: Mailer,
+    pub keys: TokenKeys,
+    /// Cancelled on shutdown, so that open sockets close and let the server stop.
+    pub shutdown: CancellationToken,
+}
+
+impl Deref for App {
+    type Target = AppState;
+
+    fn deref(&self) -> &AppState {
+        &self.0
+    }
+}
+
+impl App {
+    /// Connects to the database and the store and brings the schema up to date.
+    pub async fn start(config: Config) -> anyhow::Result<App> {
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await?;
+        let bus = Bus::default();
+        if db.backend == Backend::Postgres {
+            live::spawn_pg_listener(config.database_url.clone(), bus.clone());
+        }
+        Ok(App(Arc::new(AppState {
+            store: Store::build(&config.store)?,
+            mailer: Mailer::new(&config.mail)?,
+            keys: TokenKeys::new(config.jwt_secret.expose())?,
+            shutdown: CancellationToken::new(),
+            config,
+            db,
+            bus,
+        })))
+    }
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then lets
+/// requests in flight finish and closes the sockets.
+pub async fn serve(
+    app: App,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let router = crate::router::router(app.clone());
+    let token = app.shutdown.clone();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            token.cancel();
+        })
+        .await?;
+    app.db.close().await;
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! The command line: serving, migrating, and the operator's and office's first
+//! accounts. `main.rs` parses and dispatches; the work is here.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use shared::OfficeRole;
+use uuid::Uuid;
+
+use crate::auth;
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::values::{Email, Line, NewPassword};
+use crate::repo;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vorgangsraum",
+    version,
+    about = "The case room for building-permit procedures"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Brings the database schema up to date and serves the application.
+    Serve,
+    /// Brings the database schema up to date and exits.
+    Migrate,
+    /// Operator: adds a building office (with the default procedure types).
+    /// Prints the new office's id.
+    CreateOffice {
+        #[arg(long)]
+        name: String,
+        /// The federal state's two-letter code, e.g. MV, BY, NW.
+        #[arg(long)]
+        state: String,
+    },
+    /// Adds a caseworker or an office admin to an office, creating the account
+    /// if needed. Without --password one is generated and printed.
+    CreateStaff {
+        /// The office's id (as printed by create-office) or its exact name.
+        #[arg(long)]
+        office: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        display_name: String,
+        #[arg(long, value_parser = parse_office_role)]
+        role: OfficeRole,
+        #[arg(long, env = "VR_STAFF_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+fn parse_office_role(value: &str) -> Result<OfficeRole, String> {
+    OfficeRole::parse(value).ok_or_else(|| "expected caseworker or office_admin".into())
+}
+
+/// The federal states' codes, for checking `--state`.
+const STATES: [&str; 16] = [
+    "BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH",
+];
+
+pub async fn create_office(config: &Config, name: &str, state: &str) -> anyhow::Result<Uuid> {
+    let name = Line::parse(name, "office name", 200)
+        .map_err(anyhow::Error::msg)?
+        .into_string();
+    let state = state.trim().to_uppercase();
+    if !STATES.contains(&state.as_str()) {
+        anyhow::bail!(
+            "--state must be a federal state's code, one of {}",
+            STATES.join(", ")
+        );
+    }
+    let db = connect(config).await?;
+    let mut tx = db.begin().await?;
+    let id = repo::offices::create(&mut tx, &name, &state)
+        .await
+        .context("creating the office")?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Returns the password when one was generated.
+pub async fn create_staff(
+    config: &Config,
+    office: &str,
+    email: &str,
+    display_name: &str,
+    role: OfficeRole,
+    password: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let name = Line::parse(display_name, "name", 100)
+        .map_err(anyhow::Error::msg)?
+        .into_string();
+    let generated = password.is_none().then(generate_password);
+    let password = password
+        .or_else(|| generated.clone())
+        .expect("one of the two is set");
+    let password = NewPassword::parse(&password).map_err(anyhow::Error::msg)?;
+
+    let db = connect(config).await?;
+    let office_id = find_office(&db, office).await?;
+    let hash = auth::hash_password(password.expose().to_owned()).await?;
+    let mut tx = db.begin().await?;
+    let user_id = match repo::users::id_by_email(&mut tx, email.as_str()).await? {
+        Some(existing) => existing,
+        None => repo::users::insert(&mut tx, email.as_str(), &name, &hash).await?,
+    };
+    repo::users::add_staff(&mut tx, office_id, user_id, role)
+        .await
+        .context("this person works in that office already")?;
+    tx.commit().await?;
+    Ok(generated)
+}
+
+async fn connect(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn find_office(db: &Db, office: &str) -> anyhow::Result<Uuid> {
+    let offices = repo::offices::list(&db.read).await?;
+    offices
+        .iter()
+        .find(|o| o.id.to_string() == office || o.name == office)
+        .map(|o| o.id)
+        .with_context(|| format!("there is no office {office:?}; create it with create-office"))
+}
+
+/// Five random words' worth of entropy (about 120 bits), readable to pass on.
+fn generate_password() -> String {
+    let bytes: [u8; 15] = rand::random();
+    let text = hex::encode(bytes);
+    text.as_bytes()
+        .chunks(6)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("-")
+}

@@ -1,0 +1,233 @@
+//! Configuration, read from the environment (a `.env` file may set it too).
+//!
+//! Every variable is listed with its default in the README's configuration
+//! table; keep the two in step.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+
+/// 2 GiB: single plan drawings of several hundred MB are normal.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the embedded defaults keep their files: SQLite, documents, outbox.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// The address people open; links in mails point here.
+    pub public_url: String,
+    /// The built wasm interface (`scripts/build-frontend` writes it).
+    pub frontend_dir: PathBuf,
+    pub store: StoreConfig,
+    /// The one upload size limit, applied before anything is stored.
+    pub max_upload_bytes: u64,
+    pub jwt_secret: Secret,
+    pub mail: MailConfig,
+    pub log_json: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum StoreConfig {
+    /// Documents on the local disk under this folder.
+    Local(PathBuf),
+    S3(S3Config),
+}
+
+#[derive(Debug, Clone)]
+pub struct S3Config {
+    pub bucket: String,
+    /// For S3-compatible servers; `None` means AWS itself.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub allow_http: bool,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port` (or `smtps://`); `None` writes mails to the outbox folder.
+    pub smtp_url: Option<Secret>,
+    pub from: String,
+    pub outbox_dir: PathBuf,
+}
+
+/// A value that must never reach a log: its `Debug` prints nothing.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> anyhow::Result<Config> {
+        Config::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads the configuration through `lookup`, so tests need not touch the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let data_dir = PathBuf::from(lookup("VR_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("vorgangsraum.db").display()
+            )
+        });
+        let bind = lookup("VR_BIND")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .context("VR_BIND must be an address like 127.0.0.1:8080")?;
+        let public_url = lookup("VR_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://localhost:{}", port_of(&bind)))
+            .trim_end_matches('/')
+            .to_string();
+        url::Url::parse(&public_url).context("VR_PUBLIC_URL must be an absolute URL")?;
+
+        let max_upload_bytes = match lookup("VR_MAX_UPLOAD_BYTES") {
+            Some(v) => v
+                .parse()
+                .context("VR_MAX_UPLOAD_BYTES must be a number of bytes")?,
+            None => DEFAULT_MAX_UPLOAD_BYTES,
+        };
+        let jwt_secret = match lookup("VR_JWT_SECRET") {
+            Some(v) if v.len() < 32 => bail!("VR_JWT_SECRET must have at least 32 characters"),
+            Some(v) => Secret::new(v),
+            None => load_or_create_secret(&data_dir)?,
+        };
+
+        Ok(Config {
+            store: store_config(&lookup, &data_dir)?,
+            mail: MailConfig {
+                smtp_url: lookup("VR_SMTP_URL").map(Secret::new),
+                from: lookup("VR_MAIL_FROM")
+                    .unwrap_or_else(|| "Vorgangsraum <no-reply@localhost>".into()),
+                outbox_dir: data_dir.join("outbox"),
+            },
+            frontend_dir: PathBuf::from(
+                lookup("VR_FRONTEND_DIR").unwrap_or_else(|| "frontend/dist".into()),
+            ),
+            log_json: lookup("VR_LOG_FORMAT").as_deref() == Some("json"),
+            data_dir,
+            database_url,
+            bind,
+            public_url,
+            max_upload_bytes,
+            jwt_secret,
+        })
+    }
+
+    /// Whether cookies must carry `Secure` (only when served over TLS).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn port_of(bind: &SocketAddr) -> u16 {
+    bind.port()
+}
+
+fn store_config(
+    lookup: &impl Fn(&str) -> Option<String>,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<StoreConfig> {
+    match lookup("VR_STORE").as_deref().unwrap_or("fs") {
+        "fs" => Ok(StoreConfig::Local(data_dir.join("documents"))),
+        "s3" => Ok(StoreConfig::S3(S3Config {
+            bucket: lookup("VR_S3_BUCKET").context("VR_STORE=s3 needs VR_S3_BUCKET")?,
+            endpoint: lookup("VR_S3_ENDPOINT"),
+            region: lookup("VR_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+            allow_http: lookup("VR_S3_ALLOW_HTTP").as_deref() == Some("true"),
+            access_key_id: lookup("AWS_ACCESS_KEY_ID"),
+            secret_access_key: lookup("AWS_SECRET_ACCESS_KEY").map(Secret::new),
+        })),
+        other => bail!("VR_STORE must be fs or s3, not {other:?}"),
+    }
+}
+
+/// The signing key for session tokens, generated on first start and kept in the
+/// data folder, so that restarts do not log everybody out.
+fn load_or_create_secret(data_dir: &std::path::Path) -> anyhow::Result<Secret> {
+    let path = data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(Secret::new(existing.trim()));
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+    let secret = hex::encode(rand::random::<[u8; 32]>());
+    write_private_file(&path, &secret)?;
+    Ok(Secret::new(secret))
+}
+
+fn write_private_file(path: &std::path::Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(content.as_bytes())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap().to_string();
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .chain([("VR_DATA_DIR".to_string(), data)])
+            .collect();
+        Config::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn the_embedded_default_needs_no_variable() {
+        let config = config(&[]).unwrap();
+        assert!(config.database_url.starts_with("sqlite://"));
+        assert!(matches!(config.store, StoreConfig::Local(_)));
+        assert_eq!(config.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
+        assert_eq!(config.public_url, "http://localhost:8080");
+    }
+
+    #[test]
+    fn a_short_jwt_secret_is_refused() {
+        assert!(config(&[("VR_JWT_SECRET", "short")]).is_err());
+    }
+
+    #[test]
+    fn s3_needs_a_bucket() {
+        let err = config(&[("VR_STORE", "s3")]).unwrap_err();
+        assert!(err.to_string().contains("VR_S3_BUCKET"));
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret(…)");
+    }
+}

@@ -1,0 +1,7 @@
+//! The domain: rules of the procedure, of names and of documents, free of HTTP
+//! and SQL so they can be read and tested on their own.
+
+pub mod files;
+pub mod policy;
+pub mod procedure;
+pub mod values;

@@ -1,0 +1,147 @@
+//! Values that are valid by construction: parse, don't validate.
+
+use std::fmt;
+
+/// Why a value was refused, in words the user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub String);
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An e-mail address, trimmed and lower-cased, so one address is one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, Invalid> {
+        let value = raw.trim().to_lowercase();
+        let refuse = || Invalid(format!("{:?} is not an e-mail address.", raw.trim()));
+        let (local, domain) = value.split_once('@').ok_or_else(refuse)?;
+        let well_formed = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && value.len() <= 254
+            && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+        if well_formed {
+            Ok(Email(value))
+        } else {
+            Err(refuse())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: at least 12 characters, long passphrases welcome, no
+/// composition rules (NIST SP 800-63B, OWASP ASVS 2.1).
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_CHARS: usize = 12;
+    /// Bounds the work of hashing; far beyond any passphrase.
+    pub const MAX_CHARS: usize = 1024;
+
+    pub fn parse(raw: &str) -> Result<NewPassword, Invalid> {
+        let chars = raw.chars().count();
+        if chars < Self::MIN_CHARS {
+            return Err(Invalid(format!(
+                "The password needs at least {} characters; a few words make a good one.",
+                Self::MIN_CHARS
+            )));
+        }
+        if chars > Self::MAX_CHARS {
+            return Err(Invalid(format!(
+                "The password may have at most {} characters.",
+                Self::MAX_CHARS
+            )));
+        }
+        Ok(NewPassword(raw.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A short single-line text a person typed: a name, a title, an address.
+/// Trimmed, inner runs of white space folded, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line(String);
+
+impl Line {
+    pub fn parse(raw: &str, what: &str, max_chars: usize) -> Result<Line, Invalid> {
+        if raw.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(Invalid(format!(
+                "The {what} must not contain control characters."
+            )));
+        }
+        let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if value.is_empty() {
+            return Err(Invalid(format!("Please enter the {what}.")));
+        }
+        if value.chars().count() > max_chars {
+            return Err(Invalid(format!(
+                "The {what} may have at most {max_chars} characters."
+            )));
+        }
+        Ok(Line(value))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_email_address_is_trimmed_and_lower_cased() {
+        assert_eq!(
+            Email::parse("  Dana@Example.DE ").unwrap().as_str(),
+            "dana@example.de"
+        );
+    }
+
+    #[test]
+    fn malformed_email_addresses_are_refused() {
+        for raw in [
+            "",
+            "dana",
+            "dana@",
+            "@example.de",
+            "dana@localhost",
+            "da na@example.de",
+        ] {
+            assert!(Email::parse(raw).is_err(), "{raw:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_password_needs_twelve_characters_of_any_kind() {
+        assert!(NewPassword::parse("elevenchars").is_err());
+        assert!(NewPassword::parse("twelve chars").is_ok());
+        assert!(
+            NewPassword::parse("ääääääääääää").is_ok(),
+            "counts characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn a_line_folds_white_space_and_refuses_control_characters() {
+        let line = Line::parse("  Neubau \t Einfamilienhaus ", "title", 200).unwrap();
+        assert_eq!(line.into_string(), "Neubau Einfamilienhaus");
+        assert!(Line::parse("a\u{0}b", "title", 200).is_err());
+        assert!(Line::parse("   ", "title", 200).is_err());
+        assert!(Line::parse("abc", "title", 2).is_err());
+    }
+}

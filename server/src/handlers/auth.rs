@@ -1,0 +1,107 @@
+//! Registering, logging in and out, and who is logged in.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum_extra::extract::CookieJar;
+use shared::{LoginRequest, Me, RegisterRequest};
+
+use super::Json;
+use crate::app::App;
+use crate::auth::{self, CurrentUser};
+use crate::domain::values::{Email, Line, NewPassword};
+use crate::error::{ApiError, ApiResult};
+use crate::repo;
+
+/// Creates an account and logs it in.
+#[utoipa::path(post, path = "/api/auth/register", tag = "accounts", request_body = RegisterRequest, responses(
+    (status = 201, body = Me, description = "Registered and logged in"),
+    (status = 409, body = shared::Problem, description = "The e-mail address has an account"),
+    (status = 422, body = shared::Problem, description = "A field is not acceptable"),
+))]
+pub async fn register(
+    State(app): State<App>,
+    jar: CookieJar,
+    Json(request): Json<RegisterRequest>,
+) -> ApiResult<(StatusCode, CookieJar, axum::Json<Me>)> {
+    let email = Email::parse(&request.email).map_err(|e| ApiError::invalid("email", e.0))?;
+    let password =
+        NewPassword::parse(&request.password).map_err(|e| ApiError::invalid("password", e.0))?;
+    let name = Line::parse(&request.display_name, "name", 100)
+        .map_err(|e| ApiError::invalid("display_name", e.0))?;
+
+    let hash = auth::hash_password(password.expose().to_owned()).await?;
+    let mut tx = app.db.begin().await?;
+    let id = repo::users::insert(&mut tx, email.as_str(), &name.into_string(), &hash).await?;
+    tx.commit().await?;
+    tracing::info!(user.id = %id, "account registered");
+
+    let jar = jar.add(auth::session_cookie(
+        app.keys.issue(id)?,
+        app.config.secure_cookies(),
+    ));
+    Ok((StatusCode::CREATED, jar, axum::Json(me_of(&app, id).await?)))
+}
+
+/// Logs in with e-mail address and password.
+#[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest, responses(
+    (status = 200, body = Me, description = "Logged in; the session cookie is set"),
+    (status = 401, body = shared::Problem, description = "Address or password wrong"),
+))]
+pub async fn login(
+    State(app): State<App>,
+    jar: CookieJar,
+    Json(request): Json<LoginRequest>,
+) -> ApiResult<(CookieJar, axum::Json<Me>)> {
+    // FIXME: no throttling of failed logins yet (identity issue #6).
+    let credentials = match Email::parse(&request.email) {
+        Ok(email) => repo::users::credentials(&app.db.read, email.as_str()).await?,
+        Err(_) => None,
+    };
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    if !auth::verify_password(request.password, stored).await {
+        tracing::info!("login failed");
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "login_failed",
+            "The e-mail address or the password is not right. Check both and try again.",
+        ));
+    }
+    let id = repo::id(&credentials.expect("verified above").id);
+    tracing::info!(user.id = %id, "logged in");
+    let jar = jar.add(auth::session_cookie(
+        app.keys.issue(id)?,
+        app.config.secure_cookies(),
+    ));
+    Ok((jar, axum::Json(me_of(&app, id).await?)))
+}
+
+/// Logs out: the session cookie is removed.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "accounts", responses((status = 204, description = "Logged out")))]
+pub async fn logout(State(app): State<App>, jar: CookieJar) -> (StatusCode, CookieJar) {
+    (
+        StatusCode::NO_CONTENT,
+        jar.add(auth::cleared_cookie(app.config.secure_cookies())),
+    )
+}
+
+/// The logged-in person.
+#[utoipa::path(get, path = "/api/me", tag = "accounts", responses(
+    (status = 200, body = Me),
+    (status = 401, body = shared::Problem, description = "Not logged in"),
+))]
+pub async fn me(State(app): State<App>, user: CurrentUser) -> ApiResult<axum::Json<Me>> {
+    Ok(axum::Json(me_of(&app, user.id).await?))
+}
+
+async fn me_of(app: &App, id: uuid::Uuid) -> ApiResult<Me> {
+    let profile = repo::users::profile(&app.db.read, id)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    Ok(Me {
+        id,
+        email: profile.email,
+        display_name: profile.display_name,
+        offices: repo::users::memberships(&app.db.read, id).await?,
+        operator: profile.is_operator != 0,
+    })
+}

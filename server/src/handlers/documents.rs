@@ -1,0 +1,346 @@
+//! Uploading document versions and downloading them.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use object_store::ObjectStoreExt;
+use object_store::path::Path as ObjectPath;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use shared::*;
+use uuid::Uuid;
+
+use super::{Path, Query, authorize, room_for};
+use crate::app::App;
+use crate::auth::CurrentUser;
+use crate::domain::files::{FileName, MediaType};
+use crate::error::{ApiError, ApiResult};
+use crate::events;
+use crate::repo;
+use crate::store::{Stored, UploadError};
+
+/// Adds a document (or a new version of one) to the room. The body is the
+/// file's bytes; its type is judged from them, never from name or header.
+#[utoipa::path(post, path = "/api/rooms/{room_id}/documents", tag = "documents",
+    params(("room_id" = Uuid, Path), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 201, body = DocumentView, description = "Stored; visible to the room"),
+        (status = 403, body = Problem, description = "The caller's role adds no documents"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "The application cannot be changed now"),
+        (status = 413, body = Problem, description = "Larger than the configured limit"),
+        (status = 415, body = Problem, description = "Content not of a type the category accepts"),
+    ))]
+pub async fn upload_document(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path(room_id): Path<Uuid>,
+    Query(query): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, axum::Json<DocumentView>)> {
+    let ctx = room_for(&app, &user, room_id).await?;
+    authorize(&app, &user, &ctx, RoomAction::Upload).await?;
+    let limit = app.config.max_upload_bytes;
+    if declared_length(&headers).is_some_and(|length| length > limit) {
+        return Err(too_large(limit));
+    }
+    let file_name = FileName::parse(&query.file_name);
+
+    // A new version keeps its document's category.
+    let category = match query.document_id {
+        Some(document_id) => {
+            let mut tx = app.db.begin().await?;
+            let category = repo::rooms::document_category(&mut tx, room_id, document_id).await?;
+            tx.rollback().await?;
+            category.ok_or_else(|| ApiError::not_found("document"))?
+        }
+        None => query.category,
+    };
+
+    let version_id = Uuid::now_v7();
+    let key = ObjectPath::from(format!("rooms/{room_id}/{version_id}"));
+    let stored = app
+        .store
+        .put_document(&key, category, body.into_data_stream(), limit)
+        .await
+        .map_err(|err| upload_error(err, limit))?;
+
+    let recorded = record_version(
+        &app,
+        &user,
+        room_id,
+        query.document_id,
+        category,
+        version_id,
+        &key,
+        &file_name,
+        &stored,
+    )
+    .await;
+    let document_id = match recorded {
+        Ok(document_id) => document_id,
+        Err(err) => {
+            // Nothing points at the bytes: remove them rather than leave an orphan.
+            app.store.delete_quietly(&key).await;
+            return Err(err);
+        }
+    };
+    tracing::info!(room.id = %room_id, size_bytes = stored.size_bytes, "document stored");
+
+    let document = repo::rooms::document(&app.db.read, room_id, document_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored document vanished")))?;
+    Ok((StatusCode::CREATED, axum::Json(document)))
+}
+
+/// Makes a stored upload visible: its rows, the withdrawal of signatures it
+/// invalidates, and its events, in one transaction.
+#[allow(clippy::too_many_arguments)]
+async fn record_version(
+    app: &App,
+    user: &CurrentUser,
+    room_id: Uuid,
+    document_id: Option<Uuid>,
+    category: DocumentCategory,
+    version_id: Uuid,
+    key: &ObjectPath,
+    file_name: &FileName,
+    stored: &Stored,
+) -> ApiResult<Uuid> {
+    let mut write = app.db.begin_room_write(&app.bus).await?;
+    // The upload took a while: the room may have been submitted meanwhile.
+    let status = repo::rooms::status_for_update(&mut write.tx, room_id).await?;
+    if !crate::domain::procedure::applicants_may_edit(status) {
+        return Err(ApiError::conflict(
+            "not_editable",
+            "The application was submitted while the file was uploading; it was not added.",
+        ));
+    }
+    let document_id = match document_id {
+        Some(id) => id,
+        None => {
+            let id = Uuid::now_v7();
+            repo::rooms::insert_document(&mut write.tx, room_id, id, category).await?;
+            id
+        }
+    };
+    let version = repo::rooms::NewVersion {
+        id: version_id,
+        document_id,
+        room_id,
+        object_key: key.as_ref(),
+        file_name: file_name.as_str(),
+        size_bytes: stored.size_bytes,
+        media_type: stored.media_type.mime(),
+        sha256: &stored.sha256,
+        uploaded_by: user.id,
+    };
+    let number = repo::rooms::insert_version(&mut write.tx, &version).await?;
+
+    let actor = user.actor();
+    let uploaded = EventPayload::DocumentUploaded {
+        document_id,
+        version_id,
+        version: number,
+        category,
+        file_name: file_name.as_str().to_owned(),
+        size_bytes: stored.size_bytes,
+        sha256: stored.sha256.clone(),
+        media_type: stored.media_type.mime().to_owned(),
+    };
+    events::append(&mut write, room_id, Some(&actor), &uploaded).await?;
+    // What was signed has changed: every standing declaration lapses.
+    for (signer, role) in repo::rooms::withdraw_signatures(&mut write.tx, room_id, None).await? {
+        let withdrawn = EventPayload::SignatureWithdrawn {
+            user_id: signer,
+            role,
+            reason: "the documents changed after signing".into(),
+        };
+        events::append(&mut write, room_id, Some(&actor), &withdrawn).await?;
+    }
+    write.commit().await?;
+    Ok(document_id)
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "file_too_large",
+        format!(
+            "The file is larger than the limit of {} ({limit} bytes). Split the plan set or \
+             reduce the file's size, then upload it again.",
+            human_size(limit)
+        ),
+    )
+}
+
+fn upload_error(err: UploadError, limit: u64) -> ApiError {
+    match err {
+        UploadError::TooLarge { .. } => too_large(limit),
+        UploadError::Refused(reason) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "file_type_refused",
+            reason.0,
+        ),
+        UploadError::Interrupted(cause) => ApiError::bad_request(
+            "upload_interrupted",
+            format!(
+                "The upload broke off before the file was complete ({cause}). Nothing was stored; please upload it again."
+            ),
+        ),
+        UploadError::Store(err) => ApiError::internal(err),
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    const GIB: u64 = 1024 * 1024 * 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= GIB && bytes % GIB == 0 {
+        format!("{} GiB", bytes / GIB)
+    } else if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Characters kept as they are in `filename*` (RFC 8187 `attr-char`).
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<name>` (RFC 6266).
+pub fn content_disposition(disposition: &str, file_name: &str) -> String {
+    let fallback: String = file_name
+        .chars()
+        .map(|c| match c {
+            'ä' => "ae".to_string(),
+            'ö' => "oe".to_string(),
+            'ü' => "ue".to_string(),
+            'Ä' => "Ae".to_string(),
+            'Ö' => "Oe".to_string(),
+            'Ü' => "Ue".to_string(),
+            'ß' => "ss".to_string(),
+            c if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' => c.to_string(),
+            _ => "_".to_string(),
+        })
+        .collect();
+    let encoded = utf8_percent_encode(file_name, ATTR_CHAR);
+    format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct DownloadQuery {
+    /// Show in the browser instead of saving (PDF and images only).
+    #[serde(default)]
+    pub inline: bool,
+}
+
+/// The bytes of one document version, streamed.
+#[utoipa::path(get, path = "/api/rooms/{room_id}/documents/{version_id}/content", tag = "documents",
+    params(("room_id" = Uuid, Path), ("version_id" = Uuid, Path), DownloadQuery),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 401, body = Problem),
+        (status = 404, body = Problem),
+    ))]
+pub async fn download_document(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((room_id, version_id)): Path<(Uuid, Uuid)>,
+    Query(query): Query<DownloadQuery>,
+) -> ApiResult<Response> {
+    room_for(&app, &user, room_id).await?;
+    // FIXME: downloads are not yet entries of the event log (record issue #7),
+    // and Range requests are not served yet (documents issue #4).
+    let version = repo::rooms::stored_version(&app.db.read, room_id, version_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    let object = app
+        .store
+        .inner
+        .get(&ObjectPath::from(version.object_key.as_str()))
+        .await
+        .map_err(|err| ApiError::internal(anyhow::Error::from(err)))?;
+
+    let inline = query.inline && MediaType::is_inline_safe(&version.media_type);
+    let disposition = content_disposition(
+        if inline { "inline" } else { "attachment" },
+        &version.file_name,
+    );
+    let mut response = Body::from_stream(object.into_stream()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, header_value(&version.media_type));
+    headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(version.size_bytes.max(0) as u64),
+    );
+    headers.insert(header::CONTENT_DISPOSITION, header_value(&disposition));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    // Even shown inline, a document can never run as a page of this site.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"),
+    );
+    Ok(response)
+}
+
+fn header_value(value: &str) -> HeaderValue {
+    HeaderValue::from_str(value)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_german_name_gets_an_ascii_fallback_and_an_exact_utf8_form() {
+        assert_eq!(
+            content_disposition("attachment", "Lageplan Müller-Straße.pdf"),
+            "attachment; filename=\"Lageplan Mueller-Strasse.pdf\"; \
+             filename*=UTF-8''Lageplan%20M%C3%BCller-Stra%C3%9Fe.pdf"
+        );
+    }
+
+    #[test]
+    fn quotes_and_emoji_cannot_break_the_header() {
+        let value = content_disposition("attachment", "a\"b\\c 🏠.pdf");
+        assert!(value.starts_with("attachment; filename=\"a_b_c _.pdf\"; "));
+        assert!(value.ends_with("filename*=UTF-8''a%22b%5Cc%20%F0%9F%8F%A0.pdf"));
+    }
+
+    #[test]
+    fn the_limit_reads_as_people_say_it() {
+        assert_eq!(human_size(2 * 1024 * 1024 * 1024), "2 GiB");
+        assert_eq!(human_size(1024 * 1024), "1.0 MiB");
+    }
+}

@@ -1,0 +1,191 @@
+//! Inviting people into a room by a single-use, expiring link.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use sha2::{Digest, Sha256};
+use shared::*;
+use uuid::Uuid;
+
+use super::{Json, Path, authorize, room_for};
+use crate::app::App;
+use crate::auth::CurrentUser;
+use crate::db;
+use crate::domain::procedure;
+use crate::domain::values::Email;
+use crate::error::{ApiError, ApiResult};
+use crate::events;
+use crate::mail::Mail;
+use crate::repo;
+
+/// How long an invitation link stays valid.
+const INVITATION_DAYS: i64 = 14;
+
+/// The builder invites a designer or another applicant party.
+#[utoipa::path(post, path = "/api/rooms/{room_id}/invitations", tag = "rooms", params(("room_id" = Uuid, Path)), request_body = InviteRequest, responses(
+    (status = 201, body = InvitationCreated, description = "Invited; the link is mailed and shown"),
+    (status = 403, body = Problem, description = "Only the builder invites"),
+    (status = 404, body = Problem),
+    (status = 409, body = Problem, description = "Not editable now"),
+    (status = 422, body = Problem, description = "Address or role not acceptable"),
+))]
+pub async fn invite_member(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path(room_id): Path<Uuid>,
+    Json(request): Json<InviteRequest>,
+) -> ApiResult<(StatusCode, axum::Json<InvitationCreated>)> {
+    let ctx = room_for(&app, &user, room_id).await?;
+    authorize(&app, &user, &ctx, RoomAction::Invite).await?;
+    let email = Email::parse(&request.email).map_err(|e| ApiError::invalid("email", e.0))?;
+    if !matches!(request.role, RoomRole::Designer | RoomRole::OtherApplicant) {
+        return Err(ApiError::invalid(
+            "role",
+            "People can be invited as designer or as other applicant party.",
+        ));
+    }
+
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let invitation_id = Uuid::now_v7();
+    let expires_at = db::now() + chrono::Duration::days(INVITATION_DAYS);
+    let mut write = app.db.begin_room_write(&app.bus).await?;
+    let invitation = repo::rooms::NewInvitation {
+        id: invitation_id,
+        room_id,
+        token_hash: &token_hash(&token),
+        email: email.as_str(),
+        role: request.role,
+        invited_by: user.id,
+        expires_at: db::to_millis(expires_at),
+    };
+    repo::rooms::insert_invitation(&mut write.tx, &invitation).await?;
+    let payload = EventPayload::MemberInvited {
+        invitation_id,
+        role: request.role,
+        email: email.as_str().to_owned(),
+    };
+    events::append(&mut write, room_id, Some(&user.actor()), &payload).await?;
+    write.commit().await?;
+
+    let link = format!("{}/invitations/{token}", app.config.public_url);
+    let mail = Mail {
+        to: email.as_str().to_owned(),
+        subject: format!("Einladung in den Vorgangsraum „{}“", ctx.room.title),
+        body: invitation_text(&user.display_name, &ctx.room.title, &link),
+    };
+    // The invitation stands even if the mail fails: the builder sees the link.
+    let mailed = match app.mailer.send(mail).await {
+        Ok(()) => app.mailer.delivers(),
+        Err(err) => {
+            tracing::warn!(error = ?err, "invitation mail not sent");
+            false
+        }
+    };
+    let created = InvitationCreated {
+        invitation_id,
+        link,
+        expires_at,
+        mailed,
+    };
+    Ok((StatusCode::CREATED, axum::Json(created)))
+}
+
+fn invitation_text(inviter: &str, title: &str, link: &str) -> String {
+    format!(
+        "{inviter} lädt Sie in den Vorgangsraum „{title}“ ein.\n\n\
+         Öffnen Sie diesen Link, um beizutreten (gültig {INVITATION_DAYS} Tage, nur einmal):\n\
+         {link}\n\n\
+         {inviter} invites you into the case room \"{title}\". Open the link above to join \
+         (valid for {INVITATION_DAYS} days, once).\n"
+    )
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// What an invitation link leads to, before accepting it.
+#[utoipa::path(get, path = "/api/invitations/{token}", tag = "rooms", params(("token" = String, Path)), responses(
+    (status = 200, body = InvitationPreview),
+    (status = 404, body = Problem, description = "No such invitation"),
+    (status = 410, body = Problem, description = "Used or expired"),
+))]
+pub async fn preview_invitation(
+    State(app): State<App>,
+    Path(token): Path<String>,
+) -> ApiResult<axum::Json<InvitationPreview>> {
+    let invitation = usable_invitation(&app, &token).await?;
+    Ok(axum::Json(InvitationPreview {
+        room_title: invitation.room_title,
+        site_address: invitation.site_address,
+        invited_by: invitation.invited_by,
+        role: RoomRole::parse(&invitation.role).unwrap_or(RoomRole::OtherApplicant),
+        expires_at: db::from_millis(invitation.expires_at),
+    }))
+}
+
+/// Joins the room with the invitation's role. Each link works once.
+#[utoipa::path(post, path = "/api/invitations/{token}/accept", tag = "rooms", params(("token" = String, Path)), responses(
+    (status = 200, body = InvitationAccepted),
+    (status = 401, body = Problem, description = "Log in or register first"),
+    (status = 404, body = Problem),
+    (status = 409, body = Problem, description = "Already a member of the room"),
+    (status = 410, body = Problem, description = "Used or expired"),
+))]
+pub async fn accept_invitation(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path(token): Path<String>,
+) -> ApiResult<axum::Json<InvitationAccepted>> {
+    let invitation = usable_invitation(&app, &token).await?;
+    let room_id = repo::id(&invitation.room_id);
+    let role = RoomRole::parse(&invitation.role).unwrap_or(RoomRole::OtherApplicant);
+
+    let mut write = app.db.begin_room_write(&app.bus).await?;
+    if !repo::rooms::accept_invitation(&mut write.tx, &invitation.id, user.id).await? {
+        return Err(used_up());
+    }
+    repo::rooms::add_member(&mut write.tx, room_id, user.id, role).await?;
+    let payload = EventPayload::MemberJoined {
+        user_id: user.id,
+        display_name: user.display_name.clone(),
+        role,
+    };
+    events::append(&mut write, room_id, Some(&user.actor()), &payload).await?;
+    write.commit().await?;
+    tracing::info!(room.id = %room_id, "invitation accepted");
+
+    Ok(axum::Json(InvitationAccepted { room_id }))
+}
+
+async fn usable_invitation(app: &App, token: &str) -> ApiResult<repo::rooms::InvitationRow> {
+    let invitation = repo::rooms::invitation(&app.db.read, &token_hash(token))
+        .await?
+        .ok_or_else(|| ApiError::not_found("invitation"))?;
+    if invitation.accepted_at.is_some() {
+        return Err(used_up());
+    }
+    if invitation.expires_at < db::to_millis(db::now()) {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "invitation_expired",
+            "This invitation has expired. Ask the builder to invite you again.",
+        ));
+    }
+    let status = RoomStatus::parse(&invitation.room_status).unwrap_or(RoomStatus::Closed);
+    if !procedure::applicants_may_edit(status) {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "invitation_closed",
+            "The application was submitted meanwhile; this invitation no longer applies.",
+        ));
+    }
+    Ok(invitation)
+}
+
+fn used_up() -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        "invitation_used",
+        "This invitation has been used already. Ask the builder for a new one if you need it.",
+    )
+}

@@ -1,0 +1,178 @@
+//! The live socket: a client subscribes to rooms and receives every event of
+//! each, replayed from where it left off, then as they happen.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use futures::{SinkExt, StreamExt};
+use shared::{ClientMessage, ServerMessage};
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::CurrentUser;
+use crate::events;
+use crate::live::Notice;
+use crate::repo;
+
+/// Pings keep proxies from closing an idle socket and reveal dead peers.
+const PING_EVERY: Duration = Duration::from_secs(25);
+/// Largest client message accepted; subscriptions are tiny.
+const MAX_CLIENT_MESSAGE: usize = 16 * 1024;
+/// Events read from the log per round trip while catching up.
+const REPLAY_BATCH: i64 = 500;
+
+/// Opens the live socket (WebSocket, JSON text frames of `ClientMessage` and
+/// `ServerMessage`).
+#[utoipa::path(get, path = "/api/live", tag = "live", responses(
+    (status = 101, description = "Switching to the WebSocket protocol"),
+    (status = 401, body = shared::Problem),
+))]
+pub async fn live_socket(
+    State(app): State<App>,
+    user: CurrentUser,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| run(app, user, socket))
+}
+
+// FIXME: the socket does not yet close when the session expires, and does not
+// yet send presence (live room issue #5).
+async fn run(app: App, user: CurrentUser, socket: WebSocket) {
+    let (mut sink, mut incoming) = socket.split();
+    let mut notices = app.bus.subscribe();
+    let mut session = Session {
+        app: app.clone(),
+        user,
+        rooms: HashMap::new(),
+        outbox: Vec::new(),
+    };
+    let mut ping = tokio::time::interval(PING_EVERY);
+
+    loop {
+        tokio::select! {
+            _ = app.shutdown.cancelled() => {
+                let frame = CloseFrame { code: 1001, reason: "server restarting".into() };
+                let _ = sink.send(Message::Close(Some(frame))).await;
+                return;
+            }
+            message = incoming.next() => match message {
+                Some(Ok(Message::Text(text))) => session.on_client_message(text.as_str()).await,
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+            notice = notices.recv() => match notice {
+                Ok(Notice::Appended { room_id, .. }) => session.catch_up(room_id).await,
+                Ok(Notice::Resync) | Err(RecvError::Lagged(_)) => session.catch_up_all().await,
+                Err(RecvError::Closed) => return,
+            },
+            _ = ping.tick() => session.outbox.push(Message::Ping(Default::default())),
+        }
+        for message in session.outbox.drain(..) {
+            if sink.send(message).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// One socket's state.
+struct Session {
+    app: App,
+    user: CurrentUser,
+    /// Subscribed rooms with the last sequence number sent for each.
+    rooms: HashMap<Uuid, i64>,
+    /// Messages to send once the current step is done.
+    outbox: Vec<Message>,
+}
+
+impl Session {
+    async fn on_client_message(&mut self, text: &str) {
+        match serde_json::from_str::<ClientMessage>(text) {
+            Ok(ClientMessage::Subscribe { room_id, after_seq }) => {
+                if !self.may_see(room_id).await {
+                    self.refuse(room_id);
+                    return;
+                }
+                self.rooms.insert(room_id, after_seq.max(0));
+                self.outbox
+                    .push(json(&ServerMessage::Subscribed { room_id }));
+                self.catch_up(room_id).await;
+            }
+            Ok(ClientMessage::Unsubscribe { room_id }) => {
+                self.rooms.remove(&room_id);
+            }
+            Err(err) => self.outbox.push(json(&ServerMessage::Refused {
+                room_id: None,
+                code: "bad_message".into(),
+                message: format!("The message was not understood: {err}"),
+            })),
+        }
+    }
+
+    async fn may_see(&self, room_id: Uuid) -> bool {
+        let access = repo::rooms::context(&self.app.db.read, self.user.id, room_id).await;
+        matches!(access, Ok(Some(_)))
+    }
+
+    fn refuse(&mut self, room_id: Uuid) {
+        self.rooms.remove(&room_id);
+        self.outbox.push(json(&ServerMessage::Refused {
+            room_id: Some(room_id),
+            code: "no_access".into(),
+            message: "You have no access to this room (any more).".into(),
+        }));
+    }
+
+    async fn catch_up_all(&mut self) {
+        let rooms: Vec<Uuid> = self.rooms.keys().copied().collect();
+        for room_id in rooms {
+            self.catch_up(room_id).await;
+        }
+    }
+
+    /// Sends what the socket has not seen of a subscribed room. Access is
+    /// checked every time, so someone removed stops receiving at once.
+    async fn catch_up(&mut self, room_id: Uuid) {
+        let Some(&after) = self.rooms.get(&room_id) else {
+            return;
+        };
+        if !self.may_see(room_id).await {
+            self.refuse(room_id);
+            return;
+        }
+        let mut last = after;
+        loop {
+            let batch =
+                match events::read_after(&self.app.db.read, room_id, last, REPLAY_BATCH).await {
+                    Ok(batch) => batch,
+                    Err(err) => {
+                        tracing::error!(error = ?err, "reading events for a socket failed");
+                        break;
+                    }
+                };
+            let full = batch.len() as i64 == REPLAY_BATCH;
+            for event in batch {
+                last = event.seq;
+                self.outbox.push(json(&ServerMessage::Event { event }));
+            }
+            if !full {
+                break;
+            }
+        }
+        self.rooms.insert(room_id, last);
+    }
+}
+
+fn json(message: &ServerMessage) -> Message {
+    Message::Text(
+        serde_json::to_string(message)
+            .expect("server messages serialise")
+            .into(),
+    )
+}

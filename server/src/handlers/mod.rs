@@ -1,0 +1,90 @@
+//! HTTP handlers, one module per resource, named verb + noun. Each one reads
+//! its input, asks `domain::policy`, calls `repo`, and appends to the room's
+//! event log in the same transaction as its change.
+
+pub mod auth;
+pub mod documents;
+pub mod health;
+pub mod invitations;
+pub mod live;
+pub mod offices;
+pub mod queue;
+pub mod rooms;
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::CurrentUser;
+use crate::domain::policy::{self, Refusal};
+use crate::error::{ApiError, ApiResult};
+use crate::repo::rooms::{self as room_repo, RoomContext};
+
+/// `axum::Json` whose rejections are problem documents.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Json(value))
+    }
+}
+
+/// `axum::extract::Query` whose rejections are problem documents.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(value) =
+            axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Query(value))
+    }
+}
+
+/// `axum::extract::Path` whose rejections are problem documents.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(value) =
+            axum::extract::Path::<T>::from_request_parts(parts, state).await?;
+        Ok(Path(value))
+    }
+}
+
+/// The room with the caller's role in it; a room the caller may not see is
+/// answered exactly like one that does not exist.
+pub async fn room_for(app: &App, user: &CurrentUser, room_id: Uuid) -> ApiResult<RoomContext> {
+    tracing::Span::current().record("room_id", tracing::field::display(room_id));
+    room_repo::context(&app.db.read, user.id, room_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("room"))
+}
+
+/// Asks the policy whether the caller may take `action` in the room now.
+pub async fn authorize(
+    app: &App,
+    user: &CurrentUser,
+    ctx: &RoomContext,
+    action: shared::RoomAction,
+) -> ApiResult<()> {
+    let facts = room_repo::facts(&app.db.read, ctx, user.id).await?;
+    policy::check(action, &facts).map_err(refusal)
+}
+
+pub fn refusal(refusal: Refusal) -> ApiError {
+    if refusal.forbidden {
+        tracing::info!(code = refusal.code, "refused by policy");
+        ApiError::forbidden(refusal.code, refusal.detail)
+    } else {
+        ApiError::conflict(refusal.code, refusal.detail)
+    }
+}

@@ -1,0 +1,104 @@
+//! Accounts and office staff.
+
+use shared::{OfficeMembership, OfficeRole};
+use sqlx::AnyPool;
+use uuid::Uuid;
+
+use crate::db::{self, Tx};
+
+#[derive(sqlx::FromRow)]
+pub struct Credentials {
+    pub id: String,
+    pub password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct Profile {
+    pub email: String,
+    pub display_name: String,
+    pub is_operator: i64,
+}
+
+pub async fn profile(db: &AnyPool, id: Uuid) -> Result<Option<Profile>, sqlx::Error> {
+    sqlx::query_as("SELECT email, display_name, is_operator FROM users WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id.to_string())
+    .bind(email)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(db::to_millis(db::now()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn credentials(db: &AnyPool, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn id_by_email(tx: &mut Tx, email: &str) -> Result<Option<Uuid>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|(id,)| super::id(&id)))
+}
+
+pub async fn add_staff(
+    tx: &mut Tx,
+    office_id: Uuid,
+    user_id: Uuid,
+    role: OfficeRole,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO office_staff (office_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(office_id.to_string())
+    .bind(user_id.to_string())
+    .bind(role.as_str())
+    .bind(db::to_millis(db::now()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn memberships(
+    db: &AnyPool,
+    user_id: Uuid,
+) -> Result<Vec<OfficeMembership>, sqlx::Error> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT s.office_id, o.name, s.role FROM office_staff s \
+         JOIN offices o ON o.id = s.office_id WHERE s.user_id = $1 ORDER BY o.name",
+    )
+    .bind(user_id.to_string())
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(office_id, office_name, role)| {
+            Some(OfficeMembership {
+                office_id: super::id(&office_id),
+                office_name,
+                role: OfficeRole::parse(&role)?,
+            })
+        })
+        .collect())
+}

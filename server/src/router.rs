@@ -1,0 +1,161 @@
+//! Every route of the server, in one place, and the layers around them.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::App;
+use crate::error::ApiError;
+use crate::handlers::{auth, documents, health, invitations, live, offices, queue, rooms};
+
+/// The header every state-changing API request must carry. A page of another
+/// site cannot set it without a CORS preflight, which we never grant.
+pub const CSRF_HEADER: &str = "x-requested-with";
+pub const CSRF_VALUE: &str = "vorgangsraum";
+
+/// The policy for the application's own pages: the wasm needs
+/// `wasm-unsafe-eval`, nothing else runs that is not ours.
+const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "Vorgangsraum",
+    description = "The collaborative case room for building-permit procedures. Every error \
+                   is an RFC 9457 problem document; state-changing requests need the header \
+                   `X-Requested-With: vorgangsraum`."
+))]
+struct ApiDoc;
+
+/// The API's routes with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::client_config))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(offices::list_offices))
+        .routes(routes!(rooms::list_rooms, rooms::create_room))
+        .routes(routes!(rooms::get_room))
+        .routes(routes!(rooms::list_events))
+        .routes(routes!(rooms::sign_application, rooms::withdraw_signature))
+        .routes(routes!(rooms::submit_application))
+        .routes(routes!(rooms::start_check))
+        .routes(routes!(invitations::invite_member))
+        .routes(routes!(invitations::preview_invitation))
+        .routes(routes!(invitations::accept_invitation))
+        .routes(routes!(documents::upload_document))
+        .routes(routes!(documents::download_document))
+        .routes(routes!(queue::list_queue))
+        .routes(routes!(live::live_socket))
+}
+
+/// The OpenAPI description of the whole API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+pub fn router(app: App) -> Router {
+    let (api, description) = api().split_for_parts();
+    let frontend = &app.config.frontend_dir;
+    let spa = ServeDir::new(frontend).fallback(ServeFile::new(frontend.join("index.html")));
+
+    api.route(
+        "/api/openapi.json",
+        get(move || async move { axum::Json(description) }),
+    )
+    .route("/api/{*rest}", axum::routing::any(unknown_api_route))
+    .layer(middleware::from_fn(csrf_guard))
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_request(())
+            .on_response(log_response)
+            .on_failure(()),
+    )
+    .layer(PropagateRequestIdLayer::x_request_id())
+    .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+    .fallback_service(spa)
+    .layer(default_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+    .layer(default_header(header::REFERRER_POLICY, "no-referrer"))
+    .layer(default_header(header::X_FRAME_OPTIONS, "DENY"))
+    .layer(default_header(header::CONTENT_SECURITY_POLICY, APP_CSP))
+    .with_state(app)
+}
+
+async fn unknown_api_route() -> ApiError {
+    ApiError::not_found("such API route")
+}
+
+/// Refuses state-changing API requests without the CSRF header.
+async fn csrf_guard(request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let carries_header = request
+        .headers()
+        .get(CSRF_HEADER)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(CSRF_VALUE.as_bytes()));
+    if safe || carries_header || !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    ApiError::forbidden(
+        "csrf_header_missing",
+        "This request did not come from the case room's own pages. Reload the page and try again.",
+    )
+    .into_response()
+}
+
+fn request_span(request: &Request) -> Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "(unmatched)".into());
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    tracing::info_span!(
+        "request",
+        http.method = %request.method(),
+        http.route = %route,
+        request.id = %request_id,
+        user_id = tracing::field::Empty,
+        room_id = tracing::field::Empty,
+    )
+}
+
+fn log_response(response: &Response, latency: Duration, _span: &Span) {
+    tracing::info!(
+        http.status = response.status().as_u16(),
+        latency_ms = latency.as_millis() as u64,
+        "request done"
+    );
+}
+
+/// A header set on every response that has not set it itself (a download
+/// sets a stricter CSP of its own).
+fn default_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

@@ -1,0 +1,305 @@
+//! The main job, end to end over HTTP: two applicants prepare and submit, the
+//! office picks it up.
+
+use reqwest::StatusCode;
+use shared::*;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn builder_and_designer_submit_and_the_caseworker_starts_the_check() {
+    let app = TestApp::new().await;
+    let (office, builder, designer, room) = room_with_designer(&app).await;
+    let caseworker = app.caseworker(office, "Carla Caseworker").await;
+
+    builder
+        .upload(
+            room.id,
+            "site_plan",
+            "Lageplan Müller-Straße.pdf",
+            real_file("plan_site_landscape_archD.pdf"),
+        )
+        .await
+        .expect_status(StatusCode::CREATED);
+    designer
+        .upload(
+            room.id,
+            "floor_plans",
+            "Grundrisse.pdf",
+            real_file("pdfa2b_verapdf.pdf"),
+        )
+        .await
+        .expect_status(StatusCode::CREATED);
+
+    // Before submission the office does not see the draft at all.
+    let queue: Vec<QueueItem> = caseworker.get("/api/queue").await.json();
+    assert!(queue.is_empty());
+    caseworker
+        .get(&format!("/api/rooms/{}", room.id))
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
+
+    builder
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await
+        .expect_status(StatusCode::OK);
+    let problem = builder
+        .post(&format!("/api/rooms/{}/submit", room.id))
+        .await
+        .expect_status(StatusCode::CONFLICT)
+        .problem();
+    assert_eq!(problem.code, "signatures_missing");
+    assert!(problem.detail.contains("designer"), "{}", problem.detail);
+
+    designer
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await
+        .expect_status(StatusCode::OK);
+    let submitted: RoomView = builder
+        .post(&format!("/api/rooms/{}/submit", room.id))
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
+    assert_eq!(submitted.status, RoomStatus::Submitted);
+    assert_eq!(submitted.next_actor, NextActor::Office);
+    assert!(submitted.case_number.as_deref().unwrap().starts_with("BA-"));
+
+    let queue: Vec<QueueItem> = caseworker.get("/api/queue").await.json();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].room.id, room.id);
+    assert_eq!(queue[0].builder_name.as_deref(), Some("Bea Builder"));
+    assert_eq!(queue[0].document_count, 2);
+
+    let seen = caseworker.room(room.id).await;
+    assert_eq!(seen.my_role, RoomRole::Caseworker);
+    assert_eq!(seen.allowed, vec![RoomAction::StartCheck]);
+    let checking: RoomView = caseworker
+        .post(&format!("/api/rooms/{}/check", room.id))
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
+    assert_eq!(checking.status, RoomStatus::CompletenessCheck);
+
+    // Every party sees the same status and who acts next.
+    for person in [&builder, &designer] {
+        let view = person.room(room.id).await;
+        assert_eq!(view.status, RoomStatus::CompletenessCheck);
+        assert_eq!(view.next_actor, NextActor::Office);
+        assert!(
+            view.allowed.is_empty(),
+            "applicants wait: {:?}",
+            view.allowed
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_step_is_in_the_event_log_in_order() {
+    let app = TestApp::new().await;
+    let (office, builder, designer, room) = room_with_designer(&app).await;
+    let caseworker = app.caseworker(office, "Carla Caseworker").await;
+    builder
+        .upload(
+            room.id,
+            "site_plan",
+            "plan.pdf",
+            real_file("pdfa2b_verapdf.pdf"),
+        )
+        .await
+        .expect_status(StatusCode::CREATED);
+    builder
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await;
+    designer
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await;
+    builder
+        .post(&format!("/api/rooms/{}/submit", room.id))
+        .await
+        .expect_status(StatusCode::OK);
+    caseworker
+        .post(&format!("/api/rooms/{}/check", room.id))
+        .await
+        .expect_status(StatusCode::OK);
+
+    let events: Vec<RoomEvent> = builder
+        .get(&format!("/api/rooms/{}/events", room.id))
+        .await
+        .json();
+    let kinds: Vec<&str> = events.iter().map(|e| e.payload.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "room_created",
+            "member_joined",
+            "member_invited",
+            "member_joined",
+            "document_uploaded",
+            "signature_given",
+            "signature_given",
+            "case_number_assigned",
+            "status_changed",
+            "status_changed",
+        ]
+    );
+    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (1..=10).collect::<Vec<_>>(), "gap-free from 1");
+    assert_eq!(
+        events[9].actor.as_ref().unwrap().display_name,
+        "Carla Caseworker"
+    );
+    assert_eq!(builder.room(room.id).await.last_seq, 10);
+
+    let later: Vec<RoomEvent> = builder
+        .get(&format!("/api/rooms/{}/events?after_seq=8", room.id))
+        .await
+        .json();
+    assert_eq!(later.len(), 2);
+}
+
+#[tokio::test]
+async fn an_upload_after_signing_withdraws_the_signatures_visibly() {
+    let app = TestApp::new().await;
+    let (_, builder, designer, room) = room_with_designer(&app).await;
+    builder
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await
+        .expect_status(StatusCode::OK);
+    designer
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await
+        .expect_status(StatusCode::OK);
+
+    designer
+        .upload(
+            room.id,
+            "sections",
+            "Schnitt.pdf",
+            real_file("pdfa2b_verapdf.pdf"),
+        )
+        .await
+        .expect_status(StatusCode::CREATED);
+
+    let view = builder.room(room.id).await;
+    assert!(view.signatures.is_empty());
+    assert!(view.allowed.contains(&RoomAction::Sign));
+    let events: Vec<RoomEvent> = builder
+        .get(&format!("/api/rooms/{}/events?after_seq=6", room.id))
+        .await
+        .json();
+    let withdrawn = events.iter().filter(|e| matches!(&e.payload, EventPayload::SignatureWithdrawn { reason, .. } if reason.contains("changed"))).count();
+    assert_eq!(withdrawn, 2);
+}
+
+#[tokio::test]
+async fn a_double_click_on_submit_submits_once() {
+    let app = TestApp::new().await;
+    let (_, builder, designer, room) = room_with_designer(&app).await;
+    builder
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await;
+    designer
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await;
+
+    let path = format!("/api/rooms/{}/submit", room.id);
+    let (first, second) = tokio::join!(builder.post(&path), builder.post(&path));
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+
+    let events: Vec<RoomEvent> = builder
+        .get(&format!("/api/rooms/{}/events", room.id))
+        .await
+        .json();
+    let submissions = events
+        .iter()
+        .filter(|e| e.payload.kind() == "case_number_assigned")
+        .count();
+    assert_eq!(submissions, 1);
+}
+
+#[tokio::test]
+async fn an_invitation_link_works_once() {
+    let app = TestApp::new().await;
+    let (_, builder, room) = app.room().await;
+    let designer = app.register("Dana Designer").await;
+    let other = app.register("Otto Other").await;
+    let created = builder.invite(room.id, &designer, "designer").await;
+    let token = created.link.rsplit('/').next().unwrap();
+
+    let problem = other
+        .post(&format!("/api/invitations/{token}/accept"))
+        .await
+        .expect_status(StatusCode::GONE)
+        .problem();
+    assert_eq!(problem.code, "invitation_used");
+    other
+        .get(&format!("/api/rooms/{}", room.id))
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
+    let preview = app
+        .anonymous()
+        .get(&format!("/api/invitations/{token}"))
+        .await;
+    assert_eq!(preview.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn the_invitation_is_mailed_or_written_to_the_outbox_with_its_link() {
+    let app = TestApp::new().await;
+    let (_, builder, room) = app.room().await;
+    let created: InvitationCreated = builder
+        .post_json(
+            &format!("/api/rooms/{}/invitations", room.id),
+            &serde_json::json!({"email": "dana@example.de", "role": "designer"}),
+        )
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    assert!(created.link.starts_with(&app.base));
+
+    if app.config.mail.smtp_url.is_none() {
+        assert!(!created.mailed);
+        let outbox = app.dir.path().join("outbox");
+        let mail = std::fs::read_dir(&outbox)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let text = std::fs::read_to_string(mail).unwrap();
+        assert!(text.contains("To: dana@example.de"));
+        // Quoted-printable may wrap long lines; the token must be there whole.
+        let token = created.link.rsplit('/').next().unwrap();
+        assert!(text.replace("=\r\n", "").contains(token));
+    } else {
+        assert!(created.mailed);
+    }
+}
+
+#[tokio::test]
+async fn an_anonymous_invitee_can_preview_then_must_log_in_to_accept() {
+    let app = TestApp::new().await;
+    let (_, builder, room) = app.room().await;
+    let created: InvitationCreated = builder
+        .post_json(
+            &format!("/api/rooms/{}/invitations", room.id),
+            &serde_json::json!({"email": "dana@example.de", "role": "designer"}),
+        )
+        .await
+        .json();
+    let token = created.link.rsplit('/').next().unwrap();
+    let anonymous = app.anonymous();
+    let preview: InvitationPreview = anonymous
+        .get(&format!("/api/invitations/{token}"))
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
+    assert_eq!(preview.room_title, "Neubau Einfamilienhaus");
+    assert_eq!(preview.role, RoomRole::Designer);
+    anonymous
+        .post(&format!("/api/invitations/{token}/accept"))
+        .await
+        .expect_status(StatusCode::UNAUTHORIZED);
+}

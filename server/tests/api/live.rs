@@ -1,0 +1,168 @@
+//! The live socket over a real WebSocket connection.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use shared::*;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use uuid::Uuid;
+
+use crate::support::*;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp, person: &Person) -> Socket {
+    let mut request = format!("{}/api/live", app.base.replace("http", "ws"))
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", person.session.parse().unwrap());
+    let (socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("socket opens");
+    socket
+}
+
+async fn send(socket: &mut Socket, message: &ClientMessage) {
+    socket
+        .send(Message::text(serde_json::to_string(message).unwrap()))
+        .await
+        .unwrap();
+}
+
+/// The next server message, skipping pings; fails after five seconds.
+async fn next(socket: &mut Socket) -> ServerMessage {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("socket open")
+            .unwrap();
+        if let Message::Text(text) = frame {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+async fn next_event(socket: &mut Socket) -> RoomEvent {
+    match next(socket).await {
+        ServerMessage::Event { event } => event,
+        other => panic!("expected an event, got {other:?}"),
+    }
+}
+
+async fn subscribe(socket: &mut Socket, room_id: Uuid, after_seq: i64) {
+    send(socket, &ClientMessage::Subscribe { room_id, after_seq }).await;
+    assert_eq!(next(socket).await, ServerMessage::Subscribed { room_id });
+}
+
+#[tokio::test]
+async fn the_designers_upload_reaches_the_builders_open_socket() {
+    let app = TestApp::new().await;
+    let (_, builder, designer, room) = room_with_designer(&app).await;
+    let now = builder.room(room.id).await.last_seq;
+    let mut socket = connect(&app, &builder).await;
+    subscribe(&mut socket, room.id, now).await;
+
+    designer
+        .upload(
+            room.id,
+            "site_plan",
+            "Lageplan.pdf",
+            real_file("pdfa2b_verapdf.pdf"),
+        )
+        .await
+        .expect_status(StatusCode::CREATED);
+
+    let event = next_event(&mut socket).await;
+    assert_eq!(event.seq, now + 1);
+    assert_eq!(event.actor.unwrap().display_name, "Dana Designer");
+    assert!(
+        matches!(event.payload, EventPayload::DocumentUploaded { ref file_name, .. } if file_name == "Lageplan.pdf")
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_reconnects_gets_every_missed_event_once_in_order() {
+    let app = TestApp::new().await;
+    let (_, builder, designer, room) = room_with_designer(&app).await;
+    let seen = builder.room(room.id).await.last_seq;
+
+    // 20 events happen while the builder is away.
+    for _ in 0..10 {
+        designer
+            .post(&format!("/api/rooms/{}/signature", room.id))
+            .await
+            .expect_status(StatusCode::OK);
+        designer
+            .delete(&format!("/api/rooms/{}/signature", room.id))
+            .await
+            .expect_status(StatusCode::OK);
+    }
+
+    let mut socket = connect(&app, &builder).await;
+    subscribe(&mut socket, room.id, seen).await;
+    for expected in seen + 1..=seen + 20 {
+        assert_eq!(next_event(&mut socket).await.seq, expected);
+    }
+    // Then live events follow without a gap or a repeat.
+    designer
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await
+        .expect_status(StatusCode::OK);
+    assert_eq!(next_event(&mut socket).await.seq, seen + 21);
+}
+
+#[tokio::test]
+async fn an_outsider_cannot_subscribe_to_a_room() {
+    let app = TestApp::new().await;
+    let (_, _, room) = app.room().await;
+    let outsider = app.register("Olga Outsider").await;
+    let mut socket = connect(&app, &outsider).await;
+    send(
+        &mut socket,
+        &ClientMessage::Subscribe {
+            room_id: room.id,
+            after_seq: 0,
+        },
+    )
+    .await;
+    match next(&mut socket).await {
+        ServerMessage::Refused { room_id, code, .. } => {
+            assert_eq!(room_id, Some(room.id));
+            assert_eq!(code, "no_access");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_socket_without_a_session_is_refused() {
+    let app = TestApp::new().await;
+    let request = format!("{}/api/live", app.base.replace("http", "ws"))
+        .into_client_request()
+        .unwrap();
+    let err = tokio_tungstenite::connect_async(request).await.unwrap_err();
+    match err {
+        tokio_tungstenite::tungstenite::Error::Http(response) => assert_eq!(response.status(), 401),
+        other => panic!("expected 401, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_garbled_message_is_answered_not_fatal() {
+    let app = TestApp::new().await;
+    let (_, builder, room) = app.room().await;
+    let mut socket = connect(&app, &builder).await;
+    socket.send(Message::text("{not json")).await.unwrap();
+    assert!(matches!(
+        next(&mut socket).await,
+        ServerMessage::Refused { room_id: None, .. }
+    ));
+    subscribe(&mut socket, room.id, 0).await;
+    assert_eq!(next_event(&mut socket).await.seq, 1);
+}

@@ -1,0 +1,14 @@
+//! The server's integration tests: one binary, the real server on port 0, a
+//! fresh database per test. SQLite by default; with `TEST_DATABASE_URL` set to
+//! a PostgreSQL server the same tests run there. With `TEST_S3_ENDPOINT` and
+//! `TEST_S3_BUCKET` the documents go to that S3-compatible server.
+
+mod support;
+
+mod authorization;
+mod documents;
+mod flow;
+mod live;
+mod memory;
+mod offices;
+mod requests;

@@ -1,0 +1,210 @@
+//! Bad requests of every kind get a precise 4xx problem, never a 500.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn malformed_json_is_a_400_problem() {
+    let app = TestApp::new().await;
+    let person = app.anonymous();
+    let request = person
+        .client
+        .post(app.url("/api/auth/register"))
+        .header("content-type", "application/json")
+        .body("{\"email\": ");
+    let problem = person
+        .send(request)
+        .await
+        .expect_status(StatusCode::BAD_REQUEST)
+        .problem();
+    assert_eq!(problem.code, "malformed_json");
+}
+
+#[tokio::test]
+async fn a_missing_field_is_a_422_problem() {
+    let app = TestApp::new().await;
+    let answer = app
+        .anonymous()
+        .post_json("/api/auth/register", &json!({"email": "a@b.de"}))
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.problem().detail.contains("password"));
+}
+
+#[tokio::test]
+async fn registration_explains_what_is_wrong_with_each_field() {
+    let app = TestApp::new().await;
+    let anonymous = app.anonymous();
+    for (body, field) in [
+        (
+            json!({"email": "nope", "password": PASSWORD, "display_name": "A"}),
+            "email",
+        ),
+        (
+            json!({"email": "a@b.de", "password": "short", "display_name": "A"}),
+            "password",
+        ),
+        (
+            json!({"email": "a@b.de", "password": PASSWORD, "display_name": "  "}),
+            "display_name",
+        ),
+    ] {
+        let problem = anonymous
+            .post_json("/api/auth/register", &body)
+            .await
+            .expect_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .problem();
+        assert_eq!(problem.field.as_deref(), Some(field));
+    }
+}
+
+#[tokio::test]
+async fn an_address_registers_once_whatever_its_case() {
+    let app = TestApp::new().await;
+    let first = app.register("Bea Builder").await;
+    let problem = app
+        .anonymous()
+        .post_json(
+            "/api/auth/register",
+            &json!({"email": first.email.to_uppercase(), "password": PASSWORD, "display_name": "B"}),
+        )
+        .await
+        .expect_status(StatusCode::CONFLICT)
+        .problem();
+    assert_eq!(problem.code, "email_taken");
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_address_get_the_same_answer() {
+    let app = TestApp::new().await;
+    let person = app.register("Bea Builder").await;
+    let anonymous = app.anonymous();
+    let wrong = anonymous
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": person.email, "password": "wrong password!"}),
+        )
+        .await;
+    let unknown = anonymous
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": "nobody@example.de", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.body, unknown.body);
+}
+
+#[tokio::test]
+async fn a_state_change_without_the_csrf_header_is_refused() {
+    let app = TestApp::new().await;
+    let (_, builder, room) = app.room().await;
+    let bare = reqwest::Client::new();
+    let answer = bare
+        .post(app.url(&format!("/api/rooms/{}/signature", room.id)))
+        .header("cookie", &builder.session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    assert!(builder.room(room.id).await.signatures.is_empty());
+}
+
+#[tokio::test]
+async fn a_forged_or_garbled_session_is_not_logged_in() {
+    let app = TestApp::new().await;
+    let bare = reqwest::Client::new();
+    for cookie in [
+        "vr_session=garbage",
+        "vr_session=eyJhbGciOiJub25lIn0.e30.",
+        "vr_session=",
+    ] {
+        let answer = bare
+            .get(app.url("/api/me"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "{cookie}");
+    }
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_in_the_browser() {
+    let app = TestApp::new().await;
+    let person = app.register("Bea Builder").await;
+    person
+        .post("/api/auth/logout")
+        .await
+        .expect_status(StatusCode::NO_CONTENT);
+    person
+        .get("/api/me")
+        .await
+        .expect_status(StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn ids_that_are_not_ids_are_404_not_500() {
+    let app = TestApp::new().await;
+    let person = app.register("Bea Builder").await;
+    person
+        .get("/api/rooms/not-a-uuid")
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
+    person
+        .get("/api/rooms/00000000-0000-0000-0000-000000000000")
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
+    person
+        .get("/api/no/such/route")
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_bad_upload_query_is_a_400_problem() {
+    let app = TestApp::new().await;
+    let (_, builder, room) = app.room().await;
+    let url = app.url(&format!(
+        "/api/rooms/{}/documents?category=kitchen_sink&file_name=x.pdf",
+        room.id
+    ));
+    let problem = builder
+        .send(builder.client.post(url).body("x"))
+        .await
+        .expect_status(StatusCode::BAD_REQUEST)
+        .problem();
+    assert_eq!(problem.code, "malformed_query");
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::new().await;
+    let anonymous = app.anonymous();
+    anonymous
+        .get("/healthz")
+        .await
+        .expect_status(StatusCode::OK);
+    let ready: shared::Readiness = anonymous
+        .get("/readyz")
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
+    assert!(ready.database && ready.store);
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_the_security_headers() {
+    let app = TestApp::new().await;
+    let answer = app.anonymous().get("/api/me").await;
+    assert!(answer.headers.contains_key("x-request-id"));
+    assert_eq!(answer.headers["x-content-type-options"], "nosniff");
+    assert!(
+        answer.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+}

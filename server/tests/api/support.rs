@@ -1,0 +1,405 @@
+//! The test app: a real server on an ephemeral port, and people using it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use server::config::{S3Config, StoreConfig};
+use server::{App, Config};
+use shared::*;
+use tempfile::TempDir;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub config: Config,
+    /// Holds the data folder (SQLite file, documents, outbox) for the test.
+    pub dir: Arc<TempDir>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The database URL for a fresh test database.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            use sqlx::Connection;
+            let name = format!("t_{}", Uuid::new_v4().simple());
+            let mut admin = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("postgres");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut admin)
+                .await
+                .expect("create test database");
+            let mut url = url::Url::parse(&admin_url).unwrap();
+            url.set_path(&name);
+            url.to_string()
+        }
+        _ => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+    }
+}
+
+pub fn test_store(dir: &std::path::Path) -> StoreConfig {
+    match (
+        std::env::var("TEST_S3_ENDPOINT"),
+        std::env::var("TEST_S3_BUCKET"),
+    ) {
+        (Ok(endpoint), Ok(bucket)) if !endpoint.is_empty() => StoreConfig::S3(S3Config {
+            bucket,
+            endpoint: Some(endpoint),
+            region: "us-east-1".into(),
+            allow_http: true,
+            access_key_id: Some("testing".into()),
+            secret_access_key: Some(server::config::Secret::new("testing")),
+        }),
+        _ => StoreConfig::Local(dir.join("documents")),
+    }
+}
+
+pub async fn test_config(dir: &std::path::Path) -> Config {
+    let data = dir.to_str().unwrap().to_string();
+    let mut config = Config::from_lookup(|name| match name {
+        "VR_DATA_DIR" => Some(data.clone()),
+        "VR_BIND" => Some("127.0.0.1:0".into()),
+        _ => None,
+    })
+    .unwrap();
+    config.database_url = fresh_database_url(dir).await;
+    config.store = test_store(dir);
+    config.mail.smtp_url = std::env::var("TEST_SMTP_URL")
+        .ok()
+        .map(server::config::Secret::new);
+    config
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        TestApp::with(|_| {}).await
+    }
+
+    /// A test app whose configuration `adjust` may change first.
+    pub async fn with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let mut config = test_config(dir.path()).await;
+        adjust(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        config.public_url = base.clone();
+        let app = App::start(config.clone()).await.expect("app starts");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(server::serve(app.clone(), listener, async move {
+            let _ = rx.await;
+        }));
+        TestApp {
+            base,
+            app,
+            config,
+            dir,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client with its own cookies and no login.
+    pub fn anonymous(&self) -> Person {
+        Person::anonymous(&self.base)
+    }
+
+    /// Registers a new applicant account and logs it in.
+    pub async fn register(&self, name: &str) -> Person {
+        Person::register(&self.base, name).await
+    }
+
+    /// Creates an office as the operator would.
+    pub async fn office(&self, name: &str) -> Uuid {
+        server::cli::create_office(&self.config, name, "MV")
+            .await
+            .unwrap()
+    }
+
+    /// Creates a caseworker of `office` and logs them in.
+    pub async fn caseworker(&self, office: Uuid, name: &str) -> Person {
+        self.staff(office, name, OfficeRole::Caseworker).await
+    }
+
+    pub async fn staff(&self, office: Uuid, name: &str, role: OfficeRole) -> Person {
+        let email = format!(
+            "{}.{}@amt.example.de",
+            name.to_lowercase().replace(' ', "."),
+            Uuid::new_v4().simple()
+        );
+        server::cli::create_staff(
+            &self.config,
+            &office.to_string(),
+            &email,
+            name,
+            role,
+            Some(PASSWORD.into()),
+        )
+        .await
+        .unwrap();
+        let person = self.anonymous();
+        let answer = person
+            .post_json(
+                "/api/auth/login",
+                &json!({"email": email, "password": PASSWORD}),
+            )
+            .await
+            .expect_status(StatusCode::OK);
+        let me: Me = answer.json();
+        Person {
+            id: me.id,
+            email,
+            name: name.into(),
+            session: session_of(&answer),
+            ..person
+        }
+    }
+
+    /// An office, a builder with a fresh draft room in it, and the office's
+    /// first procedure type.
+    pub async fn room(&self) -> (Uuid, Person, RoomView) {
+        let office = self
+            .office(&format!("Bauamt {}", Uuid::new_v4().simple()))
+            .await;
+        let builder = self.register("Bea Builder").await;
+        let room = builder.create_room(office).await;
+        (office, builder, room)
+    }
+
+    /// The document objects present in the store (local or S3) for a room.
+    pub async fn stored_objects(&self, room_id: Uuid) -> Vec<String> {
+        use futures::TryStreamExt;
+        let prefix = object_store::path::Path::from(format!("rooms/{room_id}"));
+        self.app
+            .store
+            .inner
+            .list(Some(&prefix))
+            .map_ok(|m| m.location.to_string())
+            .try_collect()
+            .await
+            .unwrap()
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-requested-with", "vorgangsraum".parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+/// Someone using the server through their own client (their own cookies).
+#[derive(Clone)]
+pub struct Person {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    /// The session cookie (`vr_session=…`), for the live socket.
+    pub session: String,
+}
+
+fn session_of(answer: &Answer) -> String {
+    let set_cookie = answer.headers["set-cookie"].to_str().unwrap();
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Answer {
+    #[track_caller]
+    pub fn expect_status(self, status: StatusCode) -> Answer {
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        self
+    }
+
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn problem(&self) -> Problem {
+        let problem: Problem = self.json();
+        assert_eq!(
+            self.headers.get("content-type").unwrap(),
+            "application/problem+json",
+            "errors are problem documents"
+        );
+        problem
+    }
+}
+
+impl Person {
+    pub fn anonymous(base: &str) -> Person {
+        Person {
+            base: base.to_string(),
+            client: client(),
+            id: Uuid::nil(),
+            email: String::new(),
+            name: String::new(),
+            session: String::new(),
+        }
+    }
+
+    pub async fn register(base: &str, name: &str) -> Person {
+        let mut person = Person::anonymous(base);
+        let email = format!(
+            "{}.{}@example.de",
+            name.to_lowercase().replace(' ', "."),
+            Uuid::new_v4().simple()
+        );
+        let answer = person
+            .post_json(
+                "/api/auth/register",
+                &json!({"email": email, "password": PASSWORD, "display_name": name}),
+            )
+            .await
+            .expect_status(StatusCode::CREATED);
+        let me: Me = answer.json();
+        person.session = session_of(&answer);
+        person.id = me.id;
+        person.email = email;
+        person.name = name.into();
+        person
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("request sent");
+        Answer {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.bytes().await.unwrap_or_default(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(self.client.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Answer {
+        self.send(self.client.post(format!("{}{path}", self.base)).json(body))
+            .await
+    }
+
+    pub async fn post(&self, path: &str) -> Answer {
+        self.send(self.client.post(format!("{}{path}", self.base)))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.send(self.client.delete(format!("{}{path}", self.base)))
+            .await
+    }
+
+    pub async fn create_room(&self, office: Uuid) -> RoomView {
+        let offices: Vec<OfficeSummary> = self.get("/api/offices").await.json();
+        let office = offices
+            .into_iter()
+            .find(|o| o.id == office)
+            .expect("office listed");
+        self.post_json(
+            "/api/rooms",
+            &json!({
+                "office_id": office.id,
+                "procedure_type_id": office.procedure_types[0].id,
+                "title": "Neubau Einfamilienhaus",
+                "site_address": "Müller-Straße 5, 17489 Greifswald",
+            }),
+        )
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json()
+    }
+
+    pub async fn room(&self, room_id: Uuid) -> RoomView {
+        self.get(&format!("/api/rooms/{room_id}"))
+            .await
+            .expect_status(StatusCode::OK)
+            .json()
+    }
+
+    pub async fn upload(
+        &self,
+        room_id: Uuid,
+        category: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Answer {
+        let url = format!("{}/api/rooms/{room_id}/documents", self.base);
+        self.send(
+            self.client
+                .post(url)
+                .query(&[("category", category), ("file_name", name)])
+                .body(bytes),
+        )
+        .await
+    }
+
+    /// Invites `other` as designer and lets them accept.
+    pub async fn invite(&self, room_id: Uuid, other: &Person, role: &str) -> InvitationCreated {
+        let created: InvitationCreated = self
+            .post_json(
+                &format!("/api/rooms/{room_id}/invitations"),
+                &json!({"email": other.email, "role": role}),
+            )
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        let token = created.link.rsplit('/').next().unwrap();
+        other
+            .post(&format!("/api/invitations/{token}/accept"))
+            .await
+            .expect_status(StatusCode::OK);
+        created
+    }
+}
+
+/// A small but real PDF from the shared test data.
+pub fn real_file(name: &str) -> Vec<u8> {
+    std::fs::read(real_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+pub fn real_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/testdata/real")
+        .join(name)
+}
+
+/// A draft room with builder and designer members.
+pub async fn room_with_designer(app: &TestApp) -> (Uuid, Person, Person, RoomView) {
+    let (office, builder, room) = app.room().await;
+    let designer = app.register("Dana Designer").await;
+    builder.invite(room.id, &designer, "designer").await;
+    (office, builder, designer, room)
+}

@@ -1,0 +1,297 @@
+//! Requests and responses of the HTTP API under `/api`.
+//!
+//! Every error is an RFC 9457 problem document ([`Problem`]); `code` is stable
+//! and meant for the frontend to pick a translated message, `detail` is an
+//! English sentence that says what the user can do.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::model::*;
+
+/// An RFC 9457 problem document, the body of every 4xx and 5xx answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Problem {
+    /// A URI naming the problem kind, `about:blank` where none applies.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What went wrong and what the user can do about it.
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `file_too_large`, `stale_write`.
+    pub code: String,
+    /// The request field the problem is about, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For server errors only: quote it when reporting the problem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_id: Option<String>,
+}
+
+// ---------------------------------------------------------------- accounts
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RegisterRequest {
+    pub email: String,
+    /// At least 12 characters; long passphrases welcome, no composition rules.
+    pub password: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The logged-in person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    /// The offices this person works in, with the role in each.
+    pub offices: Vec<OfficeMembership>,
+    pub operator: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfficeMembership {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub role: OfficeRole,
+}
+
+// ---------------------------------------------------------------- offices
+
+/// A building office, as applicants choose it when they start a room.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfficeSummary {
+    pub id: Uuid,
+    pub name: String,
+    /// The federal state, as its two-letter code (`MV`, `BY`, …).
+    pub state: String,
+    pub procedure_types: Vec<ProcedureTypeSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProcedureTypeSummary {
+    pub id: Uuid,
+    /// Stable key, e.g. `regular`, `simplified`.
+    pub key: String,
+    pub name_de: String,
+    pub name_en: String,
+    /// The document categories the checklist of this procedure asks for.
+    pub required_categories: Vec<DocumentCategory>,
+}
+
+// ---------------------------------------------------------------- rooms
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateRoomRequest {
+    pub office_id: Uuid,
+    pub procedure_type_id: Uuid,
+    pub title: String,
+    pub site_address: String,
+}
+
+/// A room in a list: the applicant's "my rooms" or the caseworker's queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RoomSummary {
+    pub id: Uuid,
+    pub title: String,
+    pub site_address: String,
+    pub office_name: String,
+    pub procedure_type: ProcedureTypeSummary,
+    pub status: RoomStatus,
+    pub next_actor: NextActor,
+    /// Assigned on submission, e.g. `BA-2026-0001`.
+    pub case_number: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The caller's role in this room.
+    pub my_role: RoomRole,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Everything the room page shows, as of event `last_seq`. Live events after
+/// `last_seq` are applied on top by re-reading the room.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RoomView {
+    pub id: Uuid,
+    pub title: String,
+    pub site_address: String,
+    pub office: OfficeRef,
+    pub procedure_type: ProcedureTypeSummary,
+    pub status: RoomStatus,
+    pub next_actor: NextActor,
+    pub case_number: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub my_role: RoomRole,
+    pub members: Vec<MemberView>,
+    pub documents: Vec<DocumentView>,
+    pub signatures: Vec<SignatureView>,
+    /// What the caller may do now; the interface shows exactly these buttons.
+    pub allowed: Vec<RoomAction>,
+    /// The sequence number of the newest event this view includes.
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfficeRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberView {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub role: RoomRole,
+    pub joined_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SignatureView {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub role: RoomRole,
+    pub signed_at: DateTime<Utc>,
+}
+
+/// Something a person may do in a room, as the server allows it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RoomAction {
+    Invite,
+    Upload,
+    Sign,
+    WithdrawSignature,
+    Submit,
+    StartCheck,
+}
+
+// ---------------------------------------------------------------- invitations
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InviteRequest {
+    pub email: String,
+    /// `designer` or `other_applicant`.
+    pub role: RoomRole,
+}
+
+/// The answer to the inviter. The link is also mailed; it is shown here so the
+/// inviter can pass it on when no mail server is configured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitationCreated {
+    pub invitation_id: Uuid,
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+    /// Whether the invitation went out by e-mail (else it waits in the outbox).
+    pub mailed: bool,
+}
+
+/// What the invitee sees before accepting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitationPreview {
+    pub room_title: String,
+    pub site_address: String,
+    pub invited_by: String,
+    pub role: RoomRole,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvitationAccepted {
+    pub room_id: Uuid,
+}
+
+// ---------------------------------------------------------------- documents
+
+/// Query of `POST /api/rooms/{room_id}/documents`; the body is the file's bytes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct UploadQuery {
+    pub category: DocumentCategory,
+    /// The original file name, for display only.
+    pub file_name: String,
+    /// Set to add a new version of this document instead of a new document.
+    #[serde(default)]
+    pub document_id: Option<Uuid>,
+}
+
+/// A document with all its versions, newest last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DocumentView {
+    pub id: Uuid,
+    pub category: DocumentCategory,
+    pub versions: Vec<DocumentVersionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DocumentVersionView {
+    pub id: Uuid,
+    pub version: i64,
+    /// The original name, Unicode NFC; never a storage path.
+    pub file_name: String,
+    pub size_bytes: u64,
+    /// Detected from the bytes, not from the name or the client.
+    pub media_type: String,
+    pub sha256: String,
+    pub uploaded_by: ActorRef,
+    pub uploaded_at: DateTime<Utc>,
+    /// Where to fetch the bytes.
+    pub download_url: String,
+}
+
+// ---------------------------------------------------------------- queue
+
+/// One line of the caseworker's queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QueueItem {
+    pub room: RoomSummary,
+    pub builder_name: Option<String>,
+    pub document_count: i64,
+}
+
+// ---------------------------------------------------------------- health
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Readiness {
+    pub database: bool,
+    pub store: bool,
+}
+
+/// Limits the interface needs to know before it sends anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClientConfig {
+    pub max_upload_bytes: u64,
+}

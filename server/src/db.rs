@@ -147,11 +147,11 @@ fn create_sqlite_folder(url: &str) -> anyhow::Result<()> {
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
-    if let Some(parent) = std::path::Path::new(path).parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating the database folder {}", parent.display()))?;
-        }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating the database folder {}", parent.display()))?;
     }
     Ok(())
 }

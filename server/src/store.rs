@@ -235,10 +235,10 @@ impl<'a> Upload<'a> {
     }
 
     async fn abort(&mut self) {
-        if let Some(writer) = self.writer.take() {
-            if let Err(err) = writer.abort().await {
-                tracing::warn!(error = %err, object = %self.key, "could not abort an upload");
-            }
+        if let Some(writer) = self.writer.take()
+            && let Err(err) = writer.abort().await
+        {
+            tracing::warn!(error = %err, object = %self.key, "could not abort an upload");
         }
     }
 }

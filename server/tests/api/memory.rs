@@ -129,10 +129,10 @@ fn big_pdf_stream() -> impl futures::Stream<Item = Result<Vec<u8>, std::io::Erro
 
 async fn wait_until_healthy(base: &str) {
     for _ in 0..200 {
-        if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
-            if response.status().is_success() {
-                return;
-            }
+        if let Ok(response) = reqwest::get(format!("{base}/healthz")).await
+            && response.status().is_success()
+        {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

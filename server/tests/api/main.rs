@@ -6,6 +6,7 @@
 mod support;
 
 mod authorization;
+mod contract;
 mod documents;
 mod flow;
 mod live;

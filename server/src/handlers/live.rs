@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use shared::{ClientMessage, ServerMessage};
@@ -14,6 +15,7 @@ use uuid::Uuid;
 
 use crate::app::App;
 use crate::auth::CurrentUser;
+use crate::error::ApiError;
 use crate::events;
 use crate::live::Notice;
 use crate::repo;
@@ -30,15 +32,26 @@ const REPLAY_BATCH: i64 = 500;
 #[utoipa::path(get, path = "/api/live", tag = "live", responses(
     (status = 101, description = "Switching to the WebSocket protocol"),
     (status = 401, body = shared::Problem),
+    (status = 403, body = shared::Problem, description = "Opened from another site"),
 ))]
 pub async fn live_socket(
     State(app): State<App>,
     user: CurrentUser,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
-) -> Response {
-    upgrade
+) -> Result<Response, ApiError> {
+    // Browsers send the page's origin with a socket handshake; a page of
+    // another site must not open a socket with our cookie.
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    if origin.is_some_and(|origin| origin != app.config.public_url) {
+        return Err(ApiError::forbidden(
+            "foreign_origin",
+            "The live connection must come from the case room's own pages.",
+        ));
+    }
+    Ok(upgrade
         .max_message_size(MAX_CLIENT_MESSAGE)
-        .on_upgrade(move |socket| run(app, user, socket))
+        .on_upgrade(move |socket| run(app, user, socket)))
 }
 
 // FIXME: the socket does not yet close when the session expires, and does not

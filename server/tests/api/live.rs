@@ -166,3 +166,23 @@ async fn a_garbled_message_is_answered_not_fatal() {
     subscribe(&mut socket, room.id, 0).await;
     assert_eq!(next_event(&mut socket).await.seq, 1);
 }
+
+#[tokio::test]
+async fn a_page_of_another_site_cannot_open_a_socket_with_our_cookie() {
+    let app = TestApp::new().await;
+    let builder = app.register("Bea Builder").await;
+    let mut request = format!("{}/api/live", app.base.replace("http", "ws"))
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", builder.session.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    let err = tokio_tungstenite::connect_async(request).await.unwrap_err();
+    match err {
+        tokio_tungstenite::tungstenite::Error::Http(response) => assert_eq!(response.status(), 403),
+        other => panic!("expected 403, got {other}"),
+    }
+}

@@ -1,0 +1,200 @@
+//! The typed client of the server's HTTP API: one function per endpoint.
+//!
+//! Components call these and never build a URL or a JSON body themselves.
+//! Every request is same-origin, so the session cookie goes along; every
+//! state-changing request carries the CSRF header the server insists on.
+//! Uploads go through `upload.rs` (they need progress events, which fetch
+//! does not give), the live socket through `live.rs`.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::{
+    ClientConfig, CreateRoomRequest, InvitationAccepted, InvitationCreated, InvitationPreview,
+    InviteRequest, LoginRequest, Me, OfficeSummary, Problem, QueueItem, RegisterRequest, RoomEvent,
+    RoomSummary, RoomView, UploadQuery,
+};
+use uuid::Uuid;
+
+/// The header (and its value) the server's CSRF guard asks of every
+/// request that is not a GET.
+pub const CSRF_HEADER: (&str, &str) = ("X-Requested-With", "vorgangsraum");
+
+/// Why a request did not give what was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server refused, and said why (RFC 9457).
+    Problem(Problem),
+    /// The server could not be reached (offline, server down, request broken off).
+    Network,
+    /// An answer we did not understand, with its HTTP status.
+    Unexpected(u16),
+}
+
+impl ApiError {
+    /// Turns a non-2xx answer into the problem it carries.
+    pub fn from_status_and_body(status: u16, body: &str) -> ApiError {
+        match serde_json::from_str::<Problem>(body) {
+            Ok(problem) => ApiError::Problem(problem),
+            Err(_) => ApiError::Unexpected(status),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+// ---------------------------------------------------------------- accounts
+
+pub async fn client_config() -> ApiResult<ClientConfig> {
+    get_json("/api/config").await
+}
+
+pub async fn register(request: &RegisterRequest) -> ApiResult<Me> {
+    post_json("/api/auth/register", request).await
+}
+
+pub async fn login(request: &LoginRequest) -> ApiResult<Me> {
+    post_json("/api/auth/login", request).await
+}
+
+pub async fn logout() -> ApiResult<()> {
+    let response = send(mutating(Request::post("/api/auth/logout")).build()).await?;
+    expect_empty(response).await
+}
+
+/// The logged-in person, or `None` when there is no valid session.
+pub async fn me() -> ApiResult<Option<Me>> {
+    match get_json("/api/me").await {
+        Ok(me) => Ok(Some(me)),
+        Err(ApiError::Problem(problem)) if problem.status == 401 => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+// ---------------------------------------------------------------- rooms
+
+pub async fn list_offices() -> ApiResult<Vec<OfficeSummary>> {
+    get_json("/api/offices").await
+}
+
+pub async fn list_rooms() -> ApiResult<Vec<RoomSummary>> {
+    get_json("/api/rooms").await
+}
+
+pub async fn create_room(request: &CreateRoomRequest) -> ApiResult<RoomView> {
+    post_json("/api/rooms", request).await
+}
+
+pub async fn get_room(room_id: Uuid) -> ApiResult<RoomView> {
+    get_json(&format!("/api/rooms/{room_id}")).await
+}
+
+/// The room's event log after `after_seq`, oldest first.
+pub async fn list_events(room_id: Uuid, after_seq: i64) -> ApiResult<Vec<RoomEvent>> {
+    get_json(&format!(
+        "/api/rooms/{room_id}/events?after_seq={after_seq}"
+    ))
+    .await
+}
+
+pub async fn sign_application(room_id: Uuid) -> ApiResult<RoomView> {
+    post_empty(&format!("/api/rooms/{room_id}/signature")).await
+}
+
+pub async fn withdraw_signature(room_id: Uuid) -> ApiResult<RoomView> {
+    let request = mutating(Request::delete(&format!("/api/rooms/{room_id}/signature"))).build();
+    read_json(send(request).await?).await
+}
+
+pub async fn submit_application(room_id: Uuid) -> ApiResult<RoomView> {
+    post_empty(&format!("/api/rooms/{room_id}/submit")).await
+}
+
+pub async fn start_check(room_id: Uuid) -> ApiResult<RoomView> {
+    post_empty(&format!("/api/rooms/{room_id}/check")).await
+}
+
+pub async fn list_queue() -> ApiResult<Vec<QueueItem>> {
+    get_json("/api/queue").await
+}
+
+// ---------------------------------------------------------------- invitations
+
+pub async fn invite_member(room_id: Uuid, request: &InviteRequest) -> ApiResult<InvitationCreated> {
+    post_json(&format!("/api/rooms/{room_id}/invitations"), request).await
+}
+
+pub async fn preview_invitation(token: &str) -> ApiResult<InvitationPreview> {
+    get_json(&format!("/api/invitations/{}", encode(token))).await
+}
+
+pub async fn accept_invitation(token: &str) -> ApiResult<InvitationAccepted> {
+    post_empty(&format!("/api/invitations/{}/accept", encode(token))).await
+}
+
+// ---------------------------------------------------------------- documents
+
+/// Where to POST a file's bytes (see `upload.rs`, which sends them).
+pub fn upload_url(room_id: Uuid, query: &UploadQuery) -> String {
+    let mut url = format!(
+        "/api/rooms/{room_id}/documents?category={}&file_name={}",
+        query.category.as_str(),
+        encode(&query.file_name),
+    );
+    if let Some(document_id) = query.document_id {
+        url.push_str(&format!("&document_id={document_id}"));
+    }
+    url
+}
+
+// ---------------------------------------------------------------- plumbing
+
+fn encode(value: &str) -> String {
+    String::from(js_sys::encode_uri_component(value))
+}
+
+fn mutating(builder: RequestBuilder) -> RequestBuilder {
+    builder.header(CSRF_HEADER.0, CSRF_HEADER.1)
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
+    let request = Request::get(url)
+        .header("Accept", "application/json")
+        .build();
+    read_json(send(request).await?).await
+}
+
+async fn post_json<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> ApiResult<T> {
+    let request = mutating(Request::post(url)).json(body);
+    read_json(send(request).await?).await
+}
+
+async fn post_empty<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
+    let request = mutating(Request::post(url)).build();
+    read_json(send(request).await?).await
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> ApiResult<Response> {
+    // Building fails only if our own wire types do not serialise: a bug, not
+    // something the user can act on.
+    let request = request.map_err(|_| ApiError::Unexpected(0))?;
+    request.send().await.map_err(|_| ApiError::Network)
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+    let status = response.status();
+    let body = response.text().await.map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(ApiError::from_status_and_body(status, &body));
+    }
+    serde_json::from_str(&body).map_err(|_| ApiError::Unexpected(status))
+}
+
+async fn expect_empty(response: Response) -> ApiResult<()> {
+    if response.ok() {
+        return Ok(());
+    }
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    Err(ApiError::from_status_and_body(status, &body))
+}

@@ -1,0 +1,157 @@
+//! The frame around every page: routes, header, skip link, the live region.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::path;
+
+use crate::api;
+use crate::components::Announcer;
+use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::language;
+use crate::pages::{
+    HomePage, InvitationPage, LoginPage, NewRoomPage, NotFoundPage, QueuePage, RegisterPage,
+    RoomPage, RoomsPage,
+};
+use crate::session::{Session, works_in_office};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = language::provide();
+    Session::provide();
+    let announcer = Announcer::provide();
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{t!(i18n, skip_link)}</a>
+            <Header/>
+            <FocusOnNavigation/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/rooms") view=RoomsPage/>
+                    <Route path=path!("/rooms/new") view=NewRoomPage/>
+                    <Route path=path!("/rooms/:id") view=RoomPage/>
+                    <Route path=path!("/queue") view=QueuePage/>
+                    <Route path=path!("/invitations/:token") view=InvitationPage/>
+                </Routes>
+            </main>
+            {announcer.view()}
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = crate::session::use_session();
+    let navigate = use_navigate();
+
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Whatever the server says, this page forgets the person.
+            let _ = api::logout().await;
+            session.set(None);
+            navigate("/login", Default::default());
+        });
+    };
+
+    view! {
+        <header class="site-header">
+            <div class="header-inner">
+                <p class="brand">
+                    <A href="/">{t!(i18n, app_name)}</A>
+                    <span class="tagline">{t!(i18n, app_tagline)}</span>
+                </p>
+                <nav aria-label=move || t_string!(i18n, nav.label)>
+                    <ul>
+                        {move || match session.me() {
+                            Some(me) if works_in_office(&me) => {
+                                view! { <li><A href="/queue">{t!(i18n, nav.queue)}</A></li> }
+                                    .into_any()
+                            }
+                            Some(_) => {
+                                view! { <li><A href="/rooms">{t!(i18n, nav.my_rooms)}</A></li> }
+                                    .into_any()
+                            }
+                            None => {
+                                view! {
+                                    <li><A href="/login">{t!(i18n, nav.login)}</A></li>
+                                    <li><A href="/register">{t!(i18n, nav.register)}</A></li>
+                                }
+                                    .into_any()
+                            }
+                        }}
+                    </ul>
+                </nav>
+                {move || {
+                    session
+                        .me()
+                        .map(|me| {
+                            let name = me.display_name;
+                            view! {
+                                <div class="account">
+                                    <span>{move || t_string!(i18n, header.logged_in_as, name = name.clone())}</span>
+                                    <button type="button" class="secondary" on:click=logout.clone()>
+                                        {t!(i18n, header.logout)}
+                                    </button>
+                                </div>
+                            }
+                        })
+                }}
+                <LanguageSwitch/>
+            </div>
+        </header>
+    }
+}
+
+/// Two buttons, each in its own language, the current one pressed.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let button = move |locale: Locale, tag: &'static str, name: &'static str| {
+        view! {
+            <button
+                type="button"
+                class="language"
+                lang=tag
+                aria-pressed=move || (i18n.get_locale() == locale).to_string()
+                on:click=move |_| i18n.set_locale(locale)
+            >
+                {name}
+            </button>
+        }
+    };
+    view! {
+        <div class="language-switch" role="group" aria-label=move || t_string!(i18n, header.language)>
+            {button(Locale::de, "de", "Deutsch")}
+            {button(Locale::en, "en", "English")}
+        </div>
+    }
+}
+
+/// After a move to another page, puts the focus at the start of the new
+/// content, so keyboard and screen reader users start there and not at the
+/// link they came from.
+#[component]
+fn FocusOnNavigation() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|previous| previous != path) {
+            request_animation_frame(|| {
+                if let Some(main) = document().get_element_by_id("main") {
+                    use wasm_bindgen::JsCast;
+                    if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = main.focus();
+                    }
+                }
+            });
+        }
+        path
+    });
+}

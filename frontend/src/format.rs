@@ -1,0 +1,57 @@
+//! Numbers and times as a person in the chosen language reads them.
+
+use chrono::{DateTime, Utc};
+use wasm_bindgen::JsValue;
+
+use crate::i18n::Locale;
+
+/// A file size such as `12,3 MB` (German) or `12.3 MB` (English), in
+/// powers of 1000 as file managers show them.
+pub fn bytes(locale: Locale, size: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = size as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let number = if unit == 0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    format!("{} {}", decimal_separator(locale, number), UNITS[unit])
+}
+
+/// A whole percentage of `done` out of `total`.
+pub fn percent(done: f64, total: f64) -> u32 {
+    if total <= 0.0 {
+        0
+    } else {
+        ((done / total) * 100.0).clamp(0.0, 100.0).floor() as u32
+    }
+}
+
+/// A point in time in the browser's time zone, e.g. `3. Dez. 2026, 14:05`.
+pub fn date_time(locale: Locale, at: &DateTime<Utc>) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    String::from(date.to_locale_string(language_tag(locale), &options))
+}
+
+/// The BCP 47 tag for `Intl` and `<html lang>`.
+pub fn language_tag(locale: Locale) -> &'static str {
+    match locale {
+        Locale::de => "de-DE",
+        Locale::en => "en-GB",
+    }
+}
+
+fn decimal_separator(locale: Locale, number: String) -> String {
+    match locale {
+        Locale::de => number.replace('.', ","),
+        Locale::en => number,
+    }
+}

@@ -1,0 +1,187 @@
+//! The words the interface shows for the wire types' enums, events and
+//! problems, in the chosen language (texts in `locales/*.json`).
+//!
+//! Each function takes the locale explicitly; a view that calls it inside a
+//! closure with `i18n.get_locale()` re-renders when the language changes.
+
+use shared::{
+    DocumentCategory, EventPayload, MemberView, NextActor, RoomEvent, RoomRole, RoomStatus,
+};
+
+use crate::api::ApiError;
+use crate::i18n::{Locale, td_string};
+
+pub fn status(locale: Locale, status: RoomStatus) -> String {
+    match status {
+        RoomStatus::Draft => td_string!(locale, status.draft),
+        RoomStatus::Submitted => td_string!(locale, status.submitted),
+        RoomStatus::CompletenessCheck => td_string!(locale, status.completeness_check),
+        RoomStatus::AwaitingApplicant => td_string!(locale, status.awaiting_applicant),
+        RoomStatus::InReview => td_string!(locale, status.in_review),
+        RoomStatus::Decided => td_string!(locale, status.decided),
+        RoomStatus::Delivered => td_string!(locale, status.delivered),
+        RoomStatus::Closed => td_string!(locale, status.closed),
+        RoomStatus::Withdrawn => td_string!(locale, status.withdrawn),
+    }
+    .to_string()
+}
+
+/// A whole sentence saying whose move it is.
+pub fn next_actor(locale: Locale, actor: NextActor) -> String {
+    match actor {
+        NextActor::Applicants => td_string!(locale, next_actor.applicants),
+        NextActor::Office => td_string!(locale, next_actor.office),
+        NextActor::ConsultedBodies => td_string!(locale, next_actor.consulted_bodies),
+        NextActor::Nobody => td_string!(locale, next_actor.nobody),
+    }
+    .to_string()
+}
+
+/// The party whose move it is, for a table cell.
+pub fn next_actor_short(locale: Locale, actor: NextActor) -> String {
+    match actor {
+        NextActor::Applicants => td_string!(locale, next_actor_short.applicants),
+        NextActor::Office => td_string!(locale, next_actor_short.office),
+        NextActor::ConsultedBodies => td_string!(locale, next_actor_short.consulted_bodies),
+        NextActor::Nobody => td_string!(locale, next_actor_short.nobody),
+    }
+    .to_string()
+}
+
+pub fn role(locale: Locale, role: RoomRole) -> String {
+    match role {
+        RoomRole::Builder => td_string!(locale, role.builder),
+        RoomRole::Designer => td_string!(locale, role.designer),
+        RoomRole::OtherApplicant => td_string!(locale, role.other_applicant),
+        RoomRole::Caseworker => td_string!(locale, role.caseworker),
+    }
+    .to_string()
+}
+
+/// The *Art der Bauvorlage*.
+pub fn category(locale: Locale, category: DocumentCategory) -> String {
+    use DocumentCategory as C;
+    match category {
+        C::SitePlan => td_string!(locale, category.site_plan),
+        C::FloorPlans => td_string!(locale, category.floor_plans),
+        C::Sections => td_string!(locale, category.sections),
+        C::Elevations => td_string!(locale, category.elevations),
+        C::BuildingDescription => td_string!(locale, category.building_description),
+        C::StructuralProof => td_string!(locale, category.structural_proof),
+        C::FireProtectionConcept => td_string!(locale, category.fire_protection_concept),
+        C::EnergyCertificate => td_string!(locale, category.energy_certificate),
+        C::SiteCoverageCalculation => td_string!(locale, category.site_coverage_calculation),
+        C::DrainagePlan => td_string!(locale, category.drainage_plan),
+        C::ParkingProof => td_string!(locale, category.parking_proof),
+        C::DesignerEntitlement => td_string!(locale, category.designer_entitlement),
+        C::CadastralExtract => td_string!(locale, category.cadastral_extract),
+        C::PowerOfAttorney => td_string!(locale, category.power_of_attorney),
+        C::Photos => td_string!(locale, category.photos),
+        C::Other => td_string!(locale, category.other),
+    }
+    .to_string()
+}
+
+/// One line of the room's history, also what the live region announces.
+/// `members` names people the event mentions only by id.
+pub fn event(locale: Locale, event: &RoomEvent, members: &[MemberView]) -> String {
+    let actor = match &event.actor {
+        Some(actor) => actor.display_name.clone(),
+        None => td_string!(locale, history.system).to_string(),
+    };
+    let name_of = |user_id| {
+        members
+            .iter()
+            .find(|m| m.user_id == user_id)
+            .map(|m| m.display_name.clone())
+            .unwrap_or_else(|| actor.clone())
+    };
+    match &event.payload {
+        EventPayload::RoomCreated { .. } => td_string!(locale, history.room_created, actor),
+        EventPayload::MemberInvited { role: invited, .. } => {
+            let role = role(locale, *invited);
+            td_string!(locale, history.member_invited, actor, role)
+        }
+        EventPayload::MemberJoined {
+            display_name,
+            role: joined,
+            ..
+        } => {
+            let role = role(locale, *joined);
+            td_string!(locale, history.member_joined, name = display_name, role)
+        }
+        EventPayload::DocumentUploaded {
+            file_name,
+            version: 1,
+            ..
+        } => {
+            td_string!(locale, history.document_uploaded, file = file_name, actor)
+        }
+        EventPayload::DocumentUploaded {
+            file_name, version, ..
+        } => {
+            td_string!(
+                locale,
+                history.version_uploaded,
+                version,
+                file = file_name,
+                actor
+            )
+        }
+        EventPayload::SignatureGiven { .. } => td_string!(locale, history.signature_given, actor),
+        EventPayload::SignatureWithdrawn { user_id, .. } => {
+            let name = name_of(*user_id);
+            td_string!(locale, history.signature_withdrawn, name)
+        }
+        EventPayload::CaseNumberAssigned { case_number } => {
+            td_string!(locale, history.case_number_assigned, number = case_number)
+        }
+        EventPayload::StatusChanged { to, .. } => {
+            let status = status(locale, *to);
+            td_string!(locale, history.status_changed, status)
+        }
+    }
+    .to_string()
+}
+
+/// What to tell the user about a failed request: our own words where we
+/// know the problem's code, else the server's (English) sentence.
+pub fn problem(locale: Locale, error: &ApiError) -> String {
+    let problem = match error {
+        ApiError::Network => return td_string!(locale, problem.network).to_string(),
+        ApiError::Unexpected(status) => {
+            return td_string!(locale, problem.unexpected, status).to_string();
+        }
+        ApiError::Problem(problem) => problem,
+    };
+    let known = match problem.code.as_str() {
+        "login_failed" => td_string!(locale, problem.login_failed),
+        "email_taken" => td_string!(locale, problem.email_taken),
+        "unauthenticated" => td_string!(locale, problem.unauthenticated),
+        "not_found" => td_string!(locale, problem.not_found),
+        "not_allowed" => td_string!(locale, problem.not_allowed),
+        "wrong_status" => td_string!(locale, problem.wrong_status),
+        "not_editable" => td_string!(locale, problem.not_editable),
+        "signatures_missing" => td_string!(locale, problem.signatures_missing),
+        "already_signed" => td_string!(locale, problem.already_signed),
+        "not_signed" => td_string!(locale, problem.not_signed),
+        "file_too_large" => td_string!(locale, problem.file_too_large),
+        "file_type_refused" => td_string!(locale, problem.file_type_refused),
+        "upload_interrupted" => td_string!(locale, problem.upload_interrupted),
+        "invitation_expired" => td_string!(locale, problem.invitation_expired),
+        "invitation_closed" => td_string!(locale, problem.invitation_closed),
+        "invitation_used" => td_string!(locale, problem.invitation_used),
+        "already_member" => td_string!(locale, problem.already_member),
+        "csrf_header_missing" => td_string!(locale, problem.csrf_header_missing),
+        "unavailable" => td_string!(locale, problem.unavailable),
+        "internal" => td_string!(locale, problem.internal),
+        "invalid_field" if problem.field.as_deref() == Some("password") => {
+            td_string!(locale, form.password_too_short)
+        }
+        _ => return problem.detail.clone(),
+    };
+    match &problem.error_id {
+        Some(id) => format!("{known} {}", td_string!(locale, problem.error_id, id)),
+        None => known.to_string(),
+    }
+}

@@ -1,0 +1,17 @@
+//! One module per route (see the route list in `app.rs`).
+
+mod auth;
+mod home;
+mod invitation;
+mod not_found;
+mod queue;
+mod room;
+mod rooms;
+
+pub use auth::{LoginPage, RegisterPage};
+pub use home::HomePage;
+pub use invitation::InvitationPage;
+pub use not_found::NotFoundPage;
+pub use queue::QueuePage;
+pub use room::RoomPage;
+pub use rooms::{NewRoomPage, RoomsPage};

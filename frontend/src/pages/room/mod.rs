@@ -1,0 +1,286 @@
+//! `/rooms/:id`: one case room, kept current by the live socket.
+//!
+//! The page holds the newest `RoomView` in a signal and re-reads it whenever
+//! an event arrives (simple and always right: the server decides what the
+//! room looks like). Sections live beside this file: members and the invite
+//! form, documents and uploads, signatures and the procedure's buttons,
+//! history.
+
+mod documents;
+mod history;
+mod members;
+mod signatures;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::{RoomAction, RoomEvent, RoomView};
+use uuid::Uuid;
+
+use crate::api::{self, ApiError};
+use crate::components::{
+    Announcer, ErrorMessage, Loading, RequireLogin, page_title, use_announcer,
+};
+use crate::format;
+use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::labels;
+use crate::live::{Connection, follow_room};
+use crate::pages::rooms::StatusBadge;
+use crate::session::use_session;
+
+/// What the sections of the room page share.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RoomContext {
+    /// The room as the server last showed it.
+    view: RwSignal<RoomView>,
+    /// The room's event log as far as we know it, oldest first.
+    events: RwSignal<Vec<RoomEvent>>,
+    /// Where the results of actions are said out loud.
+    announcer: Announcer,
+}
+
+impl RoomContext {
+    fn id(self) -> Uuid {
+        self.view.with_untracked(|room| room.id)
+    }
+
+    /// Whether the server lets the caller do `action` now (tracked).
+    fn allows(self, action: RoomAction) -> bool {
+        self.view.with(|room| room.allowed.contains(&action))
+    }
+
+    /// Shows `room` unless a newer state is shown already (answers can
+    /// overtake each other).
+    fn show(self, room: RoomView) {
+        if room.last_seq >= self.view.with_untracked(|shown| shown.last_seq) {
+            self.view.set(room);
+        }
+    }
+
+    /// Reads the room again from the server.
+    fn reload(self) {
+        let id = self.id();
+        spawn_local(async move {
+            // A failed re-read leaves the last good view; the next event retries.
+            if let Ok(room) = api::get_room(id).await {
+                self.show(room);
+            }
+        });
+    }
+
+    /// Adds events to the history, keeping it ordered and free of repeats.
+    fn merge_events(self, new: Vec<RoomEvent>) {
+        self.events.update(|events| {
+            events.extend(new);
+            events.sort_by_key(|e| e.seq);
+            events.dedup_by_key(|e| e.seq);
+        });
+    }
+}
+
+fn use_room() -> RoomContext {
+    expect_context::<RoomContext>()
+}
+
+#[component]
+pub fn RoomPage() -> impl IntoView {
+    let params = use_params_map();
+    let room_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<Uuid>().ok())
+    });
+    view! {
+        <RequireLogin>
+            {move || match room_id.get() {
+                Some(id) => view! { <RoomLoader id/> }.into_any(),
+                None => view! { <crate::pages::NotFoundPage/> }.into_any(),
+            }}
+        </RequireLogin>
+    }
+}
+
+#[component]
+fn RoomLoader(id: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let room = LocalResource::new(move || api::get_room(id));
+    move || match room.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(err)) => {
+            page_title(move || t_string!(i18n, title.room).to_string());
+            view! {
+                <h1>{t!(i18n, title.room)}</h1>
+                <ErrorMessage error=RwSignal::new(Some(err))/>
+            }
+            .into_any()
+        }
+        Some(Ok(room)) => view! { <RoomScreen initial=room/> }.into_any(),
+    }
+}
+
+#[component]
+fn RoomScreen(initial: RoomView) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let announcer = use_announcer();
+    let room = RoomContext {
+        view: RwSignal::new(initial.clone()),
+        events: RwSignal::new(Vec::new()),
+        announcer,
+    };
+    provide_context(room);
+    page_title(move || room.view.with(|r| r.title.clone()));
+
+    let id = initial.id;
+    spawn_local(async move {
+        if let Ok(events) = api::list_events(id, 0).await {
+            room.merge_events(events);
+        }
+    });
+
+    let me = session.me().map(|me| me.id);
+    let connection = follow_room(id, initial.last_seq, move |event| {
+        // What the person did themselves, they were told about already.
+        if event.actor.as_ref().map(|a| a.user_id) != me {
+            let members = room.view.with_untracked(|r| r.members.clone());
+            announcer.announce(labels::event(i18n.get_locale_untracked(), &event, &members));
+        }
+        room.merge_events(vec![event]);
+        room.reload();
+    });
+
+    view! {
+        <RoomHeader connection/>
+        <div class="room-grid">
+            <div class="room-main">
+                <signatures::Actions/>
+                <documents::Documents/>
+                <documents::UploadForm/>
+            </div>
+            <div class="room-side">
+                <signatures::Signatures/>
+                <members::Members/>
+                <members::InviteForm/>
+                <history::History/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn RoomHeader(connection: ReadSignal<Connection>) -> impl IntoView {
+    let i18n = use_i18n();
+    let room = use_room();
+    let session = use_session();
+    let back = move || match session.me().is_some_and(|me| !me.offices.is_empty()) {
+        true => view! { <A href="/queue">{t!(i18n, room.back_to_queue)}</A> }.into_any(),
+        false => view! { <A href="/rooms">{t!(i18n, room.back_to_list)}</A> }.into_any(),
+    };
+    let facts = move || {
+        let locale = i18n.get_locale();
+        room.view.with(|r| {
+            view! {
+                <dl class="facts">
+                    <dt>{t!(i18n, room.case_number)}</dt>
+                    <dd>{r.case_number.clone().unwrap_or_else(|| t_string!(i18n, room.no_case_number).to_string())}</dd>
+                    <dt>{t!(i18n, room.site_address)}</dt>
+                    <dd>{r.site_address.clone()}</dd>
+                    <dt>{t!(i18n, room.office)}</dt>
+                    <dd>{r.office.name.clone()}</dd>
+                    <dt>{t!(i18n, room.procedure_type)}</dt>
+                    <dd>{procedure_name(locale, &r.procedure_type)}</dd>
+                    <dt>{t!(i18n, room.your_role)}</dt>
+                    <dd>{labels::role(locale, r.my_role)}</dd>
+                    {r.submitted_at.map(|at| view! {
+                        <dt>{t!(i18n, room.submitted_at)}</dt>
+                        <dd>{format::date_time(locale, &at)}</dd>
+                    })}
+                </dl>
+            }
+        })
+    };
+    let status = move || {
+        let locale = i18n.get_locale();
+        room.view.with(|r| {
+            view! {
+                <p class="status-line">
+                    <span class="label">{t!(i18n, room.status)} ": "</span>
+                    <StatusBadge locale status=r.status/>
+                </p>
+                <p class="next-actor">{labels::next_actor(locale, r.next_actor)}</p>
+            }
+        })
+    };
+
+    view! {
+        <p class="back">{back}</p>
+        <div class="room-heading">
+            <h1>{move || room.view.with(|r| r.title.clone())}</h1>
+            <LiveIndicator connection/>
+        </div>
+        <div class="room-summary">
+            <div class="status-panel">{status}</div>
+            {facts}
+        </div>
+    }
+}
+
+pub(crate) fn procedure_name(locale: Locale, procedure: &shared::ProcedureTypeSummary) -> String {
+    match locale {
+        Locale::de => procedure.name_de.clone(),
+        Locale::en => procedure.name_en.clone(),
+    }
+}
+
+/// Whether the room is following live, shown as a dot and words (never the
+/// colour alone).
+#[component]
+fn LiveIndicator(connection: ReadSignal<Connection>) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = move || match connection.get() {
+        Connection::Online => "live live-online",
+        Connection::Connecting => "live live-connecting",
+        Connection::Offline | Connection::Refused => "live live-offline",
+    };
+    let text = move || match connection.get() {
+        Connection::Online => t_string!(i18n, live.online),
+        Connection::Connecting => t_string!(i18n, live.connecting),
+        Connection::Offline => t_string!(i18n, live.offline),
+        Connection::Refused => t_string!(i18n, live.refused),
+    };
+    view! { <p class=class><span class="dot" aria-hidden="true"></span>{text}</p> }
+}
+
+impl RoomContext {
+    /// Runs a room action: disables its button meanwhile, shows the new room
+    /// or the error, and announces `done` on success.
+    fn run_action<F>(
+        self,
+        busy: RwSignal<bool>,
+        error: RwSignal<Option<ApiError>>,
+        done: String,
+        action: impl FnOnce(Uuid) -> F + 'static,
+    ) where
+        F: Future<Output = api::ApiResult<RoomView>> + 'static,
+    {
+        let id = self.id();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match action(id).await {
+                Ok(view) => {
+                    self.show(view);
+                    self.announcer.announce(done);
+                }
+                Err(err) => {
+                    // The room may have moved on meanwhile: show where it stands.
+                    self.reload();
+                    error.set(Some(err));
+                }
+            }
+            busy.set(false);
+        });
+    }
+}

@@ -1,0 +1,136 @@
+//! The declaration's signatures and the procedure's buttons (submit, start
+//! the completeness check). Each button shows only when the room's `allowed`
+//! lists its action.
+
+use leptos::prelude::*;
+use shared::{RoomAction, RoomRole, RoomStatus};
+
+use super::use_room;
+use crate::api::{self, ApiError};
+use crate::components::ErrorMessage;
+use crate::format;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::labels;
+
+#[component]
+pub fn Signatures() -> impl IntoView {
+    let i18n = use_i18n();
+    let room = use_room();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+
+    let sign = move |_| {
+        let done = t_string!(i18n, signatures.signed).to_string();
+        room.run_action(busy, error, done, api::sign_application);
+    };
+    let withdraw = move |_| {
+        let done = t_string!(i18n, signatures.withdrawn).to_string();
+        room.run_action(busy, error, done, api::withdraw_signature);
+    };
+
+    view! {
+        <section class="card" aria-labelledby="signatures-heading">
+            <h2 id="signatures-heading">{t!(i18n, signatures.heading)}</h2>
+            <p class="hint">{t!(i18n, signatures.intro)}</p>
+            <SignatureList/>
+            <ErrorMessage error/>
+            <div class="buttons">
+                <Show when=move || room.allows(RoomAction::Sign)>
+                    <button type="button" on:click=sign disabled=busy>{t!(i18n, signatures.sign)}</button>
+                </Show>
+                <Show when=move || room.allows(RoomAction::WithdrawSignature)>
+                    <button type="button" class="secondary" on:click=withdraw disabled=busy>
+                        {t!(i18n, signatures.withdraw)}
+                    </button>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+/// Who signed, and which of the required signatures are still missing.
+#[component]
+fn SignatureList() -> impl IntoView {
+    let i18n = use_i18n();
+    let room = use_room();
+    move || {
+        let locale = i18n.get_locale();
+        room.view.with(|r| {
+            let signed = r.signatures.iter().map(|s| {
+                let role = labels::role(locale, s.role);
+                let date = format::date_time(locale, &s.signed_at);
+                let name = s.display_name.clone();
+                view! {
+                    <li class="signed">
+                        <span class="mark" aria-hidden="true">"✓ "</span>
+                        {t_string!(i18n, signatures.signed_by, name, role, date)}
+                    </li>
+                }
+            });
+            let missing = [RoomRole::Builder, RoomRole::Designer]
+                .into_iter()
+                .filter(|role| !r.signatures.iter().any(|s| s.role == *role))
+                .map(|role| {
+                    let role = labels::role(locale, role);
+                    view! {
+                        <li class="unsigned">
+                            <span class="mark" aria-hidden="true">"○ "</span>
+                            {t_string!(i18n, signatures.missing, role)}
+                        </li>
+                    }
+                });
+            view! { <ul class="signatures">{signed.collect_view()}{missing.collect_view()}</ul> }
+        })
+    }
+}
+
+/// The procedure's next step, for whoever may take it.
+#[component]
+pub fn Actions() -> impl IntoView {
+    let i18n = use_i18n();
+    let room = use_room();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+
+    let submit = move |_| {
+        let done = t_string!(i18n, room.submitted).to_string();
+        room.run_action(busy, error, done, api::submit_application);
+    };
+    let start_check = move |_| {
+        let done = t_string!(i18n, room.check_started).to_string();
+        room.run_action(busy, error, done, api::start_check);
+    };
+    let can_submit = move || room.allows(RoomAction::Submit);
+    let can_check = move || room.allows(RoomAction::StartCheck);
+    // In a draft the applicants see why they cannot submit yet.
+    let waiting_for_signatures = move || {
+        !can_submit()
+            && room
+                .view
+                .with(|r| r.status == RoomStatus::Draft && r.my_role.is_applicant())
+    };
+
+    view! {
+        <Show when=move || can_submit() || can_check() || waiting_for_signatures() || error.get().is_some()>
+            <section class="card actions" aria-labelledby="actions-heading">
+                <h2 id="actions-heading">{t!(i18n, room.actions_heading)}</h2>
+                <Show when=waiting_for_signatures>
+                    <p class="hint">{t!(i18n, room.submit_needs)}</p>
+                </Show>
+                <ErrorMessage error/>
+                <div class="buttons">
+                    <Show when=can_submit>
+                        <button type="button" class="primary" on:click=submit disabled=busy>
+                            {t!(i18n, room.submit)}
+                        </button>
+                    </Show>
+                    <Show when=can_check>
+                        <button type="button" class="primary" on:click=start_check disabled=busy>
+                            {t!(i18n, room.start_check)}
+                        </button>
+                    </Show>
+                </div>
+            </section>
+        </Show>
+    }
+}

@@ -1,7 +1,9 @@
 //! The domain: rules of the procedure, of names and of documents, free of HTTP
 //! and SQL so they can be read and tested on their own.
 
+pub mod deadlines;
 pub mod files;
+pub mod holidays;
 pub mod policy;
 pub mod procedure;
 pub mod values;

@@ -43,6 +43,9 @@ CREATE TABLE procedure_types (
     name_en             TEXT NOT NULL,
     -- JSON array of document category names the checklist asks for.
     required_categories TEXT NOT NULL,
+    -- JSON object: the period each deadline of this procedure runs, e.g.
+    -- {"completeness_check": "2w", "statement": "1m"} (server/src/domain/rules.rs).
+    deadline_rules      TEXT NOT NULL,
     position            BIGINT NOT NULL,
     CONSTRAINT procedure_types_office_key_key UNIQUE (office_id, key)
 );

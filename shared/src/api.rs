@@ -125,6 +125,8 @@ pub struct RoomSummary {
     /// The caller's role in this room.
     pub my_role: RoomRole,
     pub updated_at: DateTime<Utc>,
+    /// The deadlines running now, soonest first.
+    pub deadlines: Vec<DeadlineView>,
 }
 
 /// Everything the room page shows, as of event `last_seq`. Live events after
@@ -143,6 +145,8 @@ pub struct RoomView {
     pub submitted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub my_role: RoomRole,
+    /// The deadlines running now, soonest first.
+    pub deadlines: Vec<DeadlineView>,
     pub members: Vec<MemberView>,
     pub documents: Vec<DocumentView>,
     pub signatures: Vec<SignatureView>,
@@ -271,7 +275,7 @@ pub struct DocumentVersionView {
 
 // ---------------------------------------------------------------- queue
 
-/// One line of the caseworker's queue.
+/// One line of the caseworker's queue, which is ordered by the next deadline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct QueueItem {

@@ -1,6 +1,6 @@
 //! Statuses, roles, categories and the room's event log entries.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -342,4 +342,28 @@ impl EventPayload {
             EventPayload::StatusChanged { .. } => "status_changed",
         }
     }
+}
+
+/// Which deadline of the procedure a date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// The office's completeness check of a received application.
+    CompletenessCheck,
+}
+
+/// A legal deadline with the rule that produced it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeadlineView {
+    pub kind: DeadlineKind,
+    /// The last day, in Germany.
+    pub due_date: NaiveDate,
+    /// The moment it is over: 24:00 Berlin time of `due_date`.
+    pub due_at: DateTime<Utc>,
+    pub overdue: bool,
+    /// How the date was computed, step by step, in German and in English.
+    pub rule_de: String,
+    pub rule_en: String,
 }

@@ -125,6 +125,80 @@ pub fn compute(
     }
 }
 
+impl Deadline {
+    /// How the end date came about, in German.
+    pub fn explain_de(&self) -> String {
+        let date = |d: &NaiveDate| d.format("%d.%m.%Y").to_string();
+        let steps: Vec<String> = self
+            .steps
+            .iter()
+            .map(|step| match step {
+                Step::Counted { period, from, to } => {
+                    format!("{} ab {}: {}", period_de(*period), date(from), date(to))
+                }
+                Step::ShortMonth { to } => {
+                    format!(
+                        "kein gleicher Tag im Monat, daher Monatsende {} (§ 188 Abs. 3 BGB)",
+                        date(to)
+                    )
+                }
+                Step::Paused { days, to } => format!("Frist ruhte {days} Tage: {}", date(to)),
+                Step::Moved { from, to, because } => {
+                    format!(
+                        "{} ist {because}, daher {} (§ 193 BGB)",
+                        date(from),
+                        date(to)
+                    )
+                }
+            })
+            .collect();
+        steps.join("; ")
+    }
+
+    /// How the end date came about, in English.
+    pub fn explain_en(&self) -> String {
+        let steps: Vec<String> = self
+            .steps
+            .iter()
+            .map(|step| match step {
+                Step::Counted { period, from, to } => {
+                    format!("{} from {from}: {to}", period_en(*period))
+                }
+                Step::ShortMonth { to } => {
+                    format!("no such day in that month, so its last day {to} (§ 188 (3) BGB)")
+                }
+                Step::Paused { days, to } => format!("clock stopped for {days} days: {to}"),
+                Step::Moved { from, to, because } => {
+                    format!("{from} is a weekend day or holiday ({because}), so {to} (§ 193 BGB)")
+                }
+            })
+            .collect();
+        steps.join("; ")
+    }
+}
+
+fn period_de(period: Period) -> String {
+    match period {
+        Period::Days(1) => "1 Tag".into(),
+        Period::Days(n) => format!("{n} Tage"),
+        Period::Weeks(1) => "1 Woche".into(),
+        Period::Weeks(n) => format!("{n} Wochen"),
+        Period::Months(1) => "1 Monat".into(),
+        Period::Months(n) => format!("{n} Monate"),
+    }
+}
+
+fn period_en(period: Period) -> String {
+    match period {
+        Period::Days(1) => "1 day".into(),
+        Period::Days(n) => format!("{n} days"),
+        Period::Weeks(1) => "1 week".into(),
+        Period::Weeks(n) => format!("{n} weeks"),
+        Period::Months(1) => "1 month".into(),
+        Period::Months(n) => format!("{n} months"),
+    }
+}
+
 fn count(start: NaiveDate, period: Period, steps: &mut Vec<Step>) -> NaiveDate {
     let end = match period {
         Period::Days(n) => start + chrono::Duration::days(n as i64),
@@ -565,6 +639,27 @@ mod tests {
         );
         assert!(standing.paused);
         assert_eq!(standing.end, date("2027-04-22"), "moves on while it stands");
+    }
+
+    #[test]
+    fn the_explanation_names_each_step_and_its_law() {
+        let deadline = compute(
+            noon("2027-01-31"),
+            Period::Months(1),
+            &Calendar::for_state("MV"),
+            &[],
+            date("2027-01-31"),
+        );
+        assert_eq!(
+            deadline.explain_de(),
+            "1 Monat ab 31.01.2027: 28.02.2027; kein gleicher Tag im Monat, daher Monatsende \
+             28.02.2027 (§ 188 Abs. 3 BGB); 28.02.2027 ist Sonntag, daher 01.03.2027 (§ 193 BGB)"
+        );
+        assert!(
+            deadline
+                .explain_en()
+                .starts_with("1 month from 2027-01-31: 2027-02-28")
+        );
     }
 
     #[test]

@@ -6,4 +6,5 @@ pub mod files;
 pub mod holidays;
 pub mod policy;
 pub mod procedure;
+pub mod rules;
 pub mod values;

@@ -1,7 +1,12 @@
 //! The procedure's state machine (`PRODUCT.md`, "The procedure"): which
 //! transition leads from which status to which, and who may take it.
 
-use shared::{RoomRole, RoomStatus, Transition};
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::{DeadlineKind, RoomRole, RoomStatus, Transition};
+
+use super::deadlines::{self, Deadline};
+use super::holidays::Calendar;
+use super::rules::DeadlineRules;
 
 /// Where `transition` leads from `from`, or `None` when it cannot be taken there.
 pub fn target(from: RoomStatus, transition: Transition) -> Option<RoomStatus> {
@@ -48,11 +53,55 @@ pub fn office_sees(status: RoomStatus) -> bool {
     status != RoomStatus::Draft
 }
 
+/// The deadlines running in a room now.
+// FIXME: only the completeness check so far; statement, consent and missing
+// items deadlines, and the pause while missing items are outstanding, come
+// with those steps of the procedure (procedure issue #3).
+pub fn running_deadlines(
+    status: RoomStatus,
+    submitted_at: Option<DateTime<Utc>>,
+    rules: &DeadlineRules,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Vec<(DeadlineKind, Deadline)> {
+    let mut running = Vec::new();
+    if let (RoomStatus::Submitted | RoomStatus::CompletenessCheck, Some(received)) =
+        (status, submitted_at)
+    {
+        let deadline = deadlines::compute(received, rules.completeness_check, calendar, &[], today);
+        running.push((DeadlineKind::CompletenessCheck, deadline));
+    }
+    running
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use RoomStatus::*;
     use Transition::*;
+
+    #[test]
+    fn the_completeness_check_runs_from_receipt_until_the_check_ends() {
+        let received = chrono::TimeZone::with_ymd_and_hms(&Utc, 2027, 4, 6, 10, 0, 0).unwrap();
+        let today = received.date_naive();
+        let calendar = Calendar::for_state("MV");
+        let rules = DeadlineRules::default();
+        for (status, expected) in [
+            (Draft, 0),
+            (Submitted, 1),
+            (CompletenessCheck, 1),
+            (InReview, 0),
+        ] {
+            let running = running_deadlines(status, Some(received), &rules, &calendar, today);
+            assert_eq!(running.len(), expected, "{status:?}");
+        }
+        let (kind, deadline) =
+            running_deadlines(Submitted, Some(received), &rules, &calendar, today)
+                .pop()
+                .unwrap();
+        assert_eq!(kind, DeadlineKind::CompletenessCheck);
+        assert_eq!(deadline.end, NaiveDate::from_ymd_opt(2027, 4, 20).unwrap());
+    }
 
     #[test]
     fn the_main_path_runs_from_draft_to_closed() {

@@ -5,6 +5,7 @@ use sqlx::AnyPool;
 use uuid::Uuid;
 
 use crate::db::{self, Tx};
+use crate::domain::rules::DeadlineRules;
 
 /// The procedure types every new office starts with; the office admin adapts
 /// them later. Checklists follow the usual Bauvorlagenverordnung contents.
@@ -81,8 +82,8 @@ pub async fn create(tx: &mut Tx, name: &str, state: &str) -> Result<Uuid, sqlx::
         let categories: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
         sqlx::query(
             "INSERT INTO procedure_types \
-             (id, office_id, key, name_de, name_en, required_categories, position) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             (id, office_id, key, name_de, name_en, required_categories, deadline_rules, position) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(Uuid::now_v7().to_string())
         .bind(id.to_string())
@@ -90,6 +91,7 @@ pub async fn create(tx: &mut Tx, name: &str, state: &str) -> Result<Uuid, sqlx::
         .bind(name_de)
         .bind(name_en)
         .bind(serde_json::to_string(&categories).expect("strings serialise"))
+        .bind(DeadlineRules::default().to_json())
         .bind(position as i64)
         .execute(&mut **tx)
         .await?;

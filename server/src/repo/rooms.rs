@@ -4,11 +4,16 @@ use shared::*;
 use sqlx::AnyPool;
 use uuid::Uuid;
 
+use chrono::Utc;
+
 use crate::db::{self, Tx};
+use crate::domain::holidays::Calendar;
 use crate::domain::policy::RoomFacts;
 use crate::domain::procedure;
+use crate::domain::rules::DeadlineRules;
 
-const ROOM_COLUMNS: &str = "r.id, r.office_id, o.name AS office_name, r.title, r.site_address, \
+const ROOM_COLUMNS: &str = "r.id, r.office_id, o.name AS office_name, o.state AS office_state, \
+     r.title, r.site_address, p.deadline_rules AS pt_deadline_rules, \
      r.status, r.case_number, r.submitted_at, r.created_at, r.updated_at, r.last_seq, \
      p.id AS pt_id, p.office_id AS pt_office_id, p.key AS pt_key, p.name_de AS pt_name_de, \
      p.name_en AS pt_name_en, p.required_categories AS pt_required_categories";
@@ -21,7 +26,9 @@ pub struct RoomRow {
     pub id: String,
     pub office_id: String,
     pub office_name: String,
+    pub office_state: String,
     pub title: String,
+    pub pt_deadline_rules: String,
     pub site_address: String,
     pub status: String,
     pub case_number: Option<String>,
@@ -62,6 +69,31 @@ impl RoomRow {
         .summary()
     }
 
+    /// The deadlines running in the room now, soonest first.
+    pub fn deadlines(&self) -> Vec<DeadlineView> {
+        let now = Utc::now();
+        let running = procedure::running_deadlines(
+            self.status(),
+            self.submitted_at.map(db::from_millis),
+            &DeadlineRules::parse(&self.pt_deadline_rules),
+            &Calendar::for_state(&self.office_state),
+            crate::domain::deadlines::german_date(now),
+        );
+        let mut views: Vec<DeadlineView> = running
+            .into_iter()
+            .map(|(kind, deadline)| DeadlineView {
+                kind,
+                due_date: deadline.end,
+                due_at: deadline.due_at,
+                overdue: now >= deadline.due_at,
+                rule_de: deadline.explain_de(),
+                rule_en: deadline.explain_en(),
+            })
+            .collect();
+        views.sort_by_key(|d| d.due_at);
+        views
+    }
+
     fn summary(&self, my_role: RoomRole) -> RoomSummary {
         RoomSummary {
             id: self.id(),
@@ -75,6 +107,7 @@ impl RoomRow {
             submitted_at: self.submitted_at.map(db::from_millis),
             my_role,
             updated_at: db::from_millis(self.updated_at),
+            deadlines: self.deadlines(),
         }
     }
 }
@@ -537,6 +570,7 @@ pub async fn view(
         submitted_at: room.submitted_at.map(db::from_millis),
         created_at: db::from_millis(room.created_at),
         my_role: ctx.role,
+        deadlines: room.deadlines(),
         members: members(db, &room.id).await?,
         documents: documents(db, &room.id).await?,
         signatures: signatures(db, &room.id).await?,
@@ -580,9 +614,8 @@ struct QueueRow {
 }
 
 /// The caseworker's queue: submitted rooms of the person's offices that are
-/// not finished, longest waiting first.
-// FIXME: sorted by submission until the deadline engine (#3) gives each room
-// its next deadline; then the queue sorts by that.
+/// not finished, the one whose next deadline ends soonest first; rooms without
+/// a running deadline after them, longest waiting first.
 pub async fn queue(db: &AnyPool, user_id: Uuid) -> Result<Vec<QueueItem>, sqlx::Error> {
     let sql = format!(
         "SELECT {ROOM_COLUMNS}, \
@@ -598,14 +631,23 @@ pub async fn queue(db: &AnyPool, user_id: Uuid) -> Result<Vec<QueueItem>, sqlx::
         .bind(user_id.to_string())
         .fetch_all(db)
         .await?;
-    Ok(rows
+    let mut items: Vec<QueueItem> = rows
         .into_iter()
         .map(|r| QueueItem {
             room: r.room.summary(RoomRole::Caseworker),
             builder_name: r.builder_name,
             document_count: r.document_count,
         })
-        .collect())
+        .collect();
+    // Stable: rooms without a deadline keep the order of submission.
+    items.sort_by_key(|item| {
+        item.room
+            .deadlines
+            .first()
+            .map(|d| d.due_at)
+            .unwrap_or(chrono::DateTime::<Utc>::MAX_UTC)
+    });
+    Ok(items)
 }
 
 // ------------------------------------------------------------------ invitations

@@ -304,3 +304,53 @@ async fn an_anonymous_invitee_can_preview_then_must_log_in_to_accept() {
         .await
         .expect_status(StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_queue_is_ordered_by_the_next_deadline_with_its_rule() {
+    let app = TestApp::new().await;
+    let (office, builder, designer, first) = room_with_designer(&app).await;
+    let second = builder.create_room(office).await;
+    builder.invite(second.id, &designer, "designer").await;
+    for room in [&first, &second] {
+        builder
+            .post(&format!("/api/rooms/{}/signature", room.id))
+            .await
+            .expect_status(StatusCode::OK);
+        designer
+            .post(&format!("/api/rooms/{}/signature", room.id))
+            .await
+            .expect_status(StatusCode::OK);
+        builder
+            .post(&format!("/api/rooms/{}/submit", room.id))
+            .await
+            .expect_status(StatusCode::OK);
+    }
+    // The first room was received three weeks later than the second.
+    let later = chrono::Utc::now() + chrono::Duration::weeks(3);
+    sqlx::query("UPDATE rooms SET submitted_at = $1 WHERE id = $2")
+        .bind(later.timestamp_millis())
+        .bind(first.id.to_string())
+        .execute(&app.app.db.read)
+        .await
+        .unwrap();
+
+    let caseworker = app.caseworker(office, "Carla Caseworker").await;
+    let queue: Vec<QueueItem> = caseworker.get("/api/queue").await.json();
+    let order: Vec<_> = queue.iter().map(|item| item.room.id).collect();
+    assert_eq!(order, [second.id, first.id]);
+
+    let deadline = &queue[0].room.deadlines[0];
+    assert_eq!(deadline.kind, DeadlineKind::CompletenessCheck);
+    assert!(!deadline.overdue);
+    assert!(
+        deadline.rule_de.starts_with("2 Wochen ab "),
+        "{}",
+        deadline.rule_de
+    );
+    assert!(deadline.due_date > chrono::Utc::now().date_naive());
+    // The applicants see the same deadline.
+    assert_eq!(
+        builder.room(second.id).await.deadlines[0].due_date,
+        deadline.due_date
+    );
+}

@@ -38,6 +38,12 @@ pub enum Command {
         #[arg(long)]
         state: String,
     },
+    /// Recomputes the hash chain of one room's record, or of all rooms, and
+    /// names the first entry that does not match. Exits non-zero if any fails.
+    Verify {
+        #[arg(long)]
+        room: Option<Uuid>,
+    },
     /// Adds a caseworker or an office admin to an office, creating the account
     /// if needed. Without --password one is generated and printed.
     CreateStaff {
@@ -116,6 +122,26 @@ pub async fn create_staff(
         .context("this person works in that office already")?;
     tx.commit().await?;
     Ok(generated)
+}
+
+/// One room's verdict, as the verify command prints it.
+pub struct RoomVerdict {
+    pub room_id: Uuid,
+    pub result: Result<i64, crate::events::ChainBreak>,
+}
+
+pub async fn verify(config: &Config, room: Option<Uuid>) -> anyhow::Result<Vec<RoomVerdict>> {
+    let db = connect(config).await?;
+    let rooms = match room {
+        Some(room) => vec![room],
+        None => repo::rooms::all_ids(&db.read).await?,
+    };
+    let mut verdicts = Vec::new();
+    for room_id in rooms {
+        let result = crate::events::verify_chain(&db.read, room_id).await?;
+        verdicts.push(RoomVerdict { room_id, result });
+    }
+    Ok(verdicts)
 }
 
 async fn connect(config: &Config) -> anyhow::Result<Db> {

@@ -99,6 +99,77 @@ pub async fn read_after(
     rows.into_iter().map(Entry::into_event).collect()
 }
 
+/// Where a room's chain does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    /// The first entry that does not match (for a missing tail: the head).
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// Recomputes a room's chain from the first entry to the head the room row
+/// names. Returns the number of entries verified, or the first that breaks.
+pub async fn verify_chain(
+    db: &sqlx::AnyPool,
+    room_id: Uuid,
+) -> anyhow::Result<Result<i64, ChainBreak>> {
+    let rows: Vec<StoredEntry> = sqlx::query_as(
+        "SELECT room_id, seq, kind, actor_id, actor_name, at, payload, prev_hash, hash \
+         FROM room_events WHERE room_id = $1 ORDER BY seq",
+    )
+    .bind(room_id.to_string())
+    .fetch_all(db)
+    .await?;
+    let head: Option<(i64, String)> =
+        sqlx::query_as("SELECT last_seq, last_hash FROM rooms WHERE id = $1")
+            .bind(room_id.to_string())
+            .fetch_optional(db)
+            .await?;
+    let Some((last_seq, last_hash)) = head else {
+        anyhow::bail!("there is no room {room_id}");
+    };
+    Ok(check_chain(&rows, last_seq, &last_hash))
+}
+
+fn check_chain(rows: &[StoredEntry], last_seq: i64, last_hash: &str) -> Result<i64, ChainBreak> {
+    let mut prev_hash = GENESIS_HASH.to_string();
+    for (index, row) in rows.iter().enumerate() {
+        let seq = index as i64 + 1;
+        let broken = |reason: &str| {
+            Err(ChainBreak {
+                seq,
+                reason: reason.to_string(),
+            })
+        };
+        if row.entry.seq != seq {
+            return broken("an entry is missing before this one");
+        }
+        if row.prev_hash != prev_hash {
+            return broken("it does not point to the entry before it");
+        }
+        if row.entry.hash(&prev_hash) != row.hash {
+            return broken("its content does not match its hash");
+        }
+        prev_hash = row.hash.clone();
+    }
+    let count = rows.len() as i64;
+    if count != last_seq || prev_hash != last_hash {
+        return Err(ChainBreak {
+            seq: count.max(last_seq),
+            reason: "the log ends before the head the room records".into(),
+        });
+    }
+    Ok(count)
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct StoredEntry {
+    #[sqlx(flatten)]
+    entry: Entry,
+    prev_hash: String,
+    hash: String,
+}
+
 /// One stored entry, as the hash sees it.
 #[derive(Debug, sqlx::FromRow)]
 struct Entry {

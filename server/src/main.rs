@@ -25,6 +25,26 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", cli::create_office(&config, &name, &state).await?);
             Ok(())
         }
+        Command::Verify { room } => {
+            let verdicts = cli::verify(&config, room).await?;
+            let mut broken = 0;
+            for verdict in &verdicts {
+                match &verdict.result {
+                    Ok(entries) => println!("{} ok ({entries} entries)", verdict.room_id),
+                    Err(brk) => {
+                        broken += 1;
+                        println!(
+                            "{} BROKEN at entry {}: {}",
+                            verdict.room_id, brk.seq, brk.reason
+                        );
+                    }
+                }
+            }
+            if broken > 0 {
+                anyhow::bail!("{broken} of {} rooms failed verification", verdicts.len());
+            }
+            Ok(())
+        }
         Command::CreateStaff {
             office,
             email,

@@ -55,6 +55,7 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(rooms::list_rooms, rooms::create_room))
         .routes(routes!(rooms::get_room))
         .routes(routes!(rooms::list_events))
+        .routes(routes!(rooms::verify_room))
         .routes(routes!(rooms::sign_application, rooms::withdraw_signature))
         .routes(routes!(rooms::submit_application))
         .routes(routes!(rooms::start_check))

@@ -284,6 +284,20 @@ pub struct QueueItem {
     pub document_count: i64,
 }
 
+// ---------------------------------------------------------------- record
+
+/// The result of recomputing a room's hash chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChainVerification {
+    pub valid: bool,
+    /// How many entries were checked and found sound.
+    pub entries: i64,
+    /// The first entry that does not match, when the chain is broken.
+    pub first_broken_seq: Option<i64>,
+    pub reason: Option<String>,
+}
+
 // ---------------------------------------------------------------- health
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -127,6 +127,35 @@ pub async fn list_events(
     Ok(axum::Json(events))
 }
 
+/// Recomputes the room's hash chain: whether its record is as it was written.
+#[utoipa::path(get, path = "/api/rooms/{room_id}/verification", tag = "record", params(("room_id" = Uuid, Path)), responses(
+    (status = 200, body = ChainVerification),
+    (status = 401, body = Problem),
+    (status = 404, body = Problem),
+))]
+pub async fn verify_room(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path(room_id): Path<Uuid>,
+) -> ApiResult<axum::Json<ChainVerification>> {
+    room_for(&app, &user, room_id).await?;
+    let verification = match events::verify_chain(&app.db.read, room_id).await? {
+        Ok(entries) => ChainVerification {
+            valid: true,
+            entries,
+            first_broken_seq: None,
+            reason: None,
+        },
+        Err(brk) => ChainVerification {
+            valid: false,
+            entries: brk.seq - 1,
+            first_broken_seq: Some(brk.seq),
+            reason: Some(brk.reason),
+        },
+    };
+    Ok(axum::Json(verification))
+}
+
 /// Signs the declaration as builder or designer.
 #[utoipa::path(post, path = "/api/rooms/{room_id}/signature", tag = "rooms", params(("room_id" = Uuid, Path)), responses(
     (status = 200, body = RoomView, description = "Signed"),

@@ -165,6 +165,13 @@ async fn role_in(
     Ok(staff.map(|_| RoomRole::Caseworker))
 }
 
+pub async fn all_ids(db: &AnyPool) -> Result<Vec<Uuid>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM rooms ORDER BY id")
+        .fetch_all(db)
+        .await?;
+    Ok(rows.iter().map(|(id,)| super::id(id)).collect())
+}
+
 pub struct NewRoom<'a> {
     pub office_id: Uuid,
     pub procedure_type_id: Uuid,

@@ -154,6 +154,13 @@ fn rows() -> Vec<Row> {
             expected: [401, 404, 200, 200, 200, 200, 404, 404, 404],
         },
         Row {
+            method: M::GET,
+            template: "/api/rooms/{room_id}/verification",
+            path: |s| format!("/api/rooms/{}/verification", s.submitted.id),
+            body: no_body,
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404],
+        },
+        Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/invitations",
             path: |s| format!("/api/rooms/{}/invitations", s.draft.id),

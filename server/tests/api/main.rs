@@ -12,4 +12,5 @@ mod flow;
 mod live;
 mod memory;
 mod offices;
+mod record;
 mod requests;

@@ -86,14 +86,22 @@ impl TokenKeys {
     }
 
     pub fn issue(&self, user_id: Uuid) -> anyhow::Result<String> {
-        let now = chrono::Utc::now().timestamp();
+        self.issue_until(
+            user_id,
+            chrono::Utc::now().timestamp() + SESSION_HOURS * 3600,
+        )
+    }
+
+    /// A token that expires at `exp` (seconds since the epoch).
+    pub fn issue_until(&self, user_id: Uuid, exp: i64) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp().min(exp);
         let claims = Claims {
             sub: user_id,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
             nbf: now,
-            exp: now + SESSION_HOURS * 3600,
+            exp,
         };
         Ok(jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
@@ -102,8 +110,9 @@ impl TokenKeys {
         )?)
     }
 
-    /// The user a token names, if it is genuine, current and meant for us.
-    pub fn verify(&self, token: &str) -> Option<Uuid> {
+    /// The user a token names and when it expires, if it is genuine, current
+    /// and meant for us.
+    pub fn verify(&self, token: &str) -> Option<(Uuid, i64)> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
@@ -112,7 +121,7 @@ impl TokenKeys {
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .ok()
-            .map(|data| data.claims.sub)
+            .map(|data| (data.claims.sub, data.claims.exp))
     }
 }
 
@@ -140,6 +149,9 @@ pub struct CurrentUser {
     pub email: String,
     pub display_name: String,
     pub is_operator: bool,
+    /// When the session behind this request stops being accepted (leeway
+    /// included); an open socket closes then.
+    pub session_expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl CurrentUser {
@@ -160,12 +172,14 @@ pub async fn user_from_headers(
     let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
         return Ok(None);
     };
-    let Some(id) = app.keys.verify(&token) else {
+    let Some((id, expires)) = app.keys.verify(&token) else {
         return Ok(None);
     };
     let profile = crate::repo::users::profile(&app.db.read, id).await?;
     Ok(profile.map(|row| CurrentUser {
         id,
+        session_expires_at: chrono::DateTime::from_timestamp(expires, 0).unwrap_or_default()
+            + chrono::Duration::seconds(LEEWAY_SECONDS as i64),
         email: row.email,
         display_name: row.display_name,
         is_operator: row.is_operator != 0,
@@ -199,7 +213,10 @@ mod tests {
     fn a_token_round_trips_to_its_user() {
         let keys = TokenKeys::new("a-secret-of-at-least-thirty-two-chars!").unwrap();
         let id = Uuid::now_v7();
-        assert_eq!(keys.verify(&keys.issue(id).unwrap()), Some(id));
+        assert_eq!(
+            keys.verify(&keys.issue(id).unwrap()).map(|(user, _)| user),
+            Some(id)
+        );
     }
 
     #[test]

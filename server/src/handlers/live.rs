@@ -9,7 +9,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
-use shared::{ClientMessage, ServerMessage};
+use shared::{CLOSE_SESSION_EXPIRED, ClientMessage, ServerMessage};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
@@ -54,9 +54,14 @@ pub async fn live_socket(
         .on_upgrade(move |socket| run(app, user, socket)))
 }
 
-// FIXME: the socket does not yet close when the session expires, and does not
-// yet send presence (live room issue #5).
+// FIXME: no presence yet, and a session renewed while the socket is open does
+// not extend it (live room issue #5).
 async fn run(app: App, user: CurrentUser, socket: WebSocket) {
+    let expires_in = (user.session_expires_at - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    let session_ends = tokio::time::sleep(expires_in);
+    tokio::pin!(session_ends);
     let (mut sink, mut incoming) = socket.split();
     let mut notices = app.bus.subscribe();
     let mut session = Session {
@@ -69,6 +74,11 @@ async fn run(app: App, user: CurrentUser, socket: WebSocket) {
 
     loop {
         tokio::select! {
+            _ = &mut session_ends => {
+                let frame = CloseFrame { code: CLOSE_SESSION_EXPIRED, reason: "session expired".into() };
+                let _ = sink.send(Message::Close(Some(frame))).await;
+                return;
+            }
             _ = app.shutdown.cancelled() => {
                 let frame = CloseFrame { code: 1001, reason: "server restarting".into() };
                 let _ = sink.send(Message::Close(Some(frame))).await;

@@ -186,3 +186,30 @@ async fn a_page_of_another_site_cannot_open_a_socket_with_our_cookie() {
         other => panic!("expected 403, got {other}"),
     }
 }
+
+#[tokio::test]
+async fn a_socket_closes_with_its_own_code_when_the_session_expires() {
+    let app = TestApp::new().await;
+    let builder = app.register("Bea Builder").await;
+    // Past its expiry but within the leeway: accepted for about one more second.
+    let exp = chrono::Utc::now().timestamp() - server::auth::LEEWAY_SECONDS as i64 + 1;
+    let token = app.app.keys.issue_until(builder.id, exp).unwrap();
+    let short = Person {
+        session: format!("vr_session={token}"),
+        ..builder
+    };
+    let mut socket = connect(&app, &short).await;
+
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .expect("closed within 10 s");
+    assert_eq!(closed, Some(CLOSE_SESSION_EXPIRED));
+}

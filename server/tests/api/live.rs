@@ -213,3 +213,41 @@ async fn a_socket_closes_with_its_own_code_when_the_session_expires() {
     .expect("closed within 10 s");
     assert_eq!(closed, Some(CLOSE_SESSION_EXPIRED));
 }
+
+/// Only with PostgreSQL: several instances share one database there.
+#[tokio::test]
+async fn an_event_made_through_one_instance_reaches_a_socket_on_another() {
+    let a = TestApp::new().await;
+    if !a.config.database_url.starts_with("postgres") {
+        eprintln!("skipped: several instances need PostgreSQL");
+        return;
+    }
+    // Instances behind one load balancer share the database and the secret.
+    let (shared_db, shared_secret) = (a.config.database_url.clone(), a.config.jwt_secret.clone());
+    let b = TestApp::with(|config| {
+        config.database_url = shared_db;
+        config.jwt_secret = shared_secret;
+    })
+    .await;
+    let (_, builder, designer, room) = room_with_designer(&a).await;
+
+    let on_b = Person {
+        base: b.base.clone(),
+        ..builder.clone()
+    };
+    let mut socket = connect(&b, &on_b).await;
+    subscribe(&mut socket, room.id, builder.room(room.id).await.last_seq).await;
+
+    designer
+        .post(&format!("/api/rooms/{}/signature", room.id))
+        .await
+        .expect_status(StatusCode::OK);
+    let event = next_event(&mut socket).await;
+    assert!(matches!(
+        event.payload,
+        EventPayload::SignatureGiven {
+            role: RoomRole::Designer,
+            ..
+        }
+    ));
+}

@@ -4,8 +4,10 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use object_store::ObjectStoreExt;
+use std::ops::RangeInclusive;
+
 use object_store::path::Path as ObjectPath;
+use object_store::{GetOptions, GetRange};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use shared::*;
 use uuid::Uuid;
@@ -257,30 +259,42 @@ pub struct DownloadQuery {
     pub inline: bool,
 }
 
-/// The bytes of one document version, streamed.
+/// The bytes of one document version, streamed; a single `Range` is served
+/// as 206 so viewers can fetch a large plan piece by piece.
 #[utoipa::path(get, path = "/api/rooms/{room_id}/documents/{version_id}/content", tag = "documents",
     params(("room_id" = Uuid, Path), ("version_id" = Uuid, Path), DownloadQuery),
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range of the file"),
         (status = 401, body = Problem),
         (status = 404, body = Problem),
+        (status = 416, body = Problem, description = "The range lies outside the file"),
     ))]
 pub async fn download_document(
     State(app): State<App>,
     user: CurrentUser,
     Path((room_id, version_id)): Path<(Uuid, Uuid)>,
     Query(query): Query<DownloadQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     room_for(&app, &user, room_id).await?;
-    // FIXME: downloads are not yet entries of the event log (record issue #7),
-    // and Range requests are not served yet (documents issue #4).
+    // FIXME: downloads are not yet entries of the event log (record issue #7).
     let version = repo::rooms::stored_version(&app.db.read, room_id, version_id)
         .await?
         .ok_or_else(|| ApiError::not_found("document"))?;
+    let size = version.size_bytes.max(0) as u64;
+    let range = requested_range(&headers, size)?;
+
+    let options = GetOptions {
+        range: range
+            .clone()
+            .map(|r| GetRange::Bounded(*r.start()..*r.end() + 1)),
+        ..Default::default()
+    };
     let object = app
         .store
         .inner
-        .get(&ObjectPath::from(version.object_key.as_str()))
+        .get_opts(&ObjectPath::from(version.object_key.as_str()), options)
         .await
         .map_err(|err| ApiError::internal(anyhow::Error::from(err)))?;
 
@@ -291,11 +305,26 @@ pub async fn download_document(
     );
     let mut response = Body::from_stream(object.into_stream()).into_response();
     let headers = response.headers_mut();
+    match &range {
+        Some(range) => {
+            *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_LENGTH,
+                HeaderValue::from(range.end() - range.start() + 1),
+            );
+            headers.insert(
+                header::CONTENT_RANGE,
+                header_value(&format!("bytes {}-{}/{size}", range.start(), range.end())),
+            );
+        }
+        None => {
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+        }
+    }
+    let headers = response.headers_mut();
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     headers.insert(header::CONTENT_TYPE, header_value(&version.media_type));
-    headers.insert(
-        header::CONTENT_LENGTH,
-        HeaderValue::from(version.size_bytes.max(0) as u64),
-    );
     headers.insert(header::CONTENT_DISPOSITION, header_value(&disposition));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -308,9 +337,34 @@ pub async fn download_document(
     // Even shown inline, a document can never run as a page of this site.
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"),
+        HeaderValue::from_static(
+            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; \
+             frame-ancestors 'self'",
+        ),
     );
     Ok(response)
+}
+
+/// The one byte range a request asks for, if any. Several ranges at once are
+/// answered with the whole file, as RFC 9110 allows.
+fn requested_range(headers: &HeaderMap, size: u64) -> ApiResult<Option<RangeInclusive<u64>>> {
+    let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    let unsatisfiable = || {
+        ApiError::new(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "range_not_satisfiable",
+            format!("The requested range lies outside the file, which has {size} bytes."),
+        )
+    };
+    let ranges = http_range_header::parse_range_header(value)
+        .and_then(|parsed| parsed.validate(size))
+        .map_err(|_| unsatisfiable())?;
+    Ok(match ranges.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    })
 }
 
 fn header_value(value: &str) -> HeaderValue {

@@ -310,3 +310,47 @@ async fn after_submission_no_document_can_be_added() {
         .problem();
     assert_eq!(problem.code, "not_editable");
 }
+
+#[tokio::test]
+async fn a_range_request_gets_exactly_those_bytes() {
+    let app = TestApp::new().await;
+    let (_, builder, room) = app.room().await;
+    let bytes = real_file("plan_site_landscape_archD.pdf");
+    let document: DocumentView = builder
+        .upload(room.id, "site_plan", "plan.pdf", bytes.clone())
+        .await
+        .json();
+    let url = format!("{}{}", app.base, document.versions[0].download_url);
+
+    let part = builder
+        .send(builder.client.get(&url).header("range", "bytes=100-199"))
+        .await;
+    assert_eq!(part.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.body.as_ref(), &bytes[100..200]);
+    assert_eq!(
+        part.headers["content-range"],
+        format!("bytes 100-199/{}", bytes.len())
+    );
+
+    let tail = builder
+        .send(builder.client.get(&url).header("range", "bytes=-10"))
+        .await;
+    assert_eq!(tail.body.as_ref(), &bytes[bytes.len() - 10..]);
+
+    let beyond = builder
+        .send(
+            builder
+                .client
+                .get(&url)
+                .header("range", format!("bytes={}-", bytes.len() + 5)),
+        )
+        .await;
+    assert_eq!(beyond.status, StatusCode::RANGE_NOT_SATISFIABLE);
+
+    let whole = builder
+        .get(&document.versions[0].download_url)
+        .await
+        .expect_status(StatusCode::OK);
+    assert_eq!(whole.headers["accept-ranges"], "bytes");
+    assert_eq!(whole.body.len(), bytes.len());
+}

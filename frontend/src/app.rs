@@ -24,7 +24,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <a class="skip-link" href="#main">{t!(i18n, skip_link)}</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>{t!(i18n, skip_link)}</a>
             <Header/>
             <FocusOnNavigation/>
             <main id="main" tabindex="-1">
@@ -143,15 +143,24 @@ fn FocusOnNavigation() -> impl IntoView {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.is_some_and(|previous| previous != path) {
-            request_animation_frame(|| {
-                if let Some(main) = document().get_element_by_id("main") {
-                    use wasm_bindgen::JsCast;
-                    if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = main.focus();
-                    }
-                }
-            });
+            request_animation_frame(focus_main);
         }
         path
     });
+}
+
+/// The skip link does by hand what the browser would do for `#main`: the
+/// router would otherwise take the click as a navigation and drop the focus.
+fn skip_to_main(event: leptos::ev::MouseEvent) {
+    event.prevent_default();
+    focus_main();
+}
+
+fn focus_main() {
+    use wasm_bindgen::JsCast;
+    let main = document().get_element_by_id("main");
+    if let Some(main) = main.and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = main.focus();
+        main.scroll_into_view();
+    }
 }

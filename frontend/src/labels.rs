@@ -5,7 +5,8 @@
 //! closure with `i18n.get_locale()` re-renders when the language changes.
 
 use shared::{
-    DocumentCategory, EventPayload, MemberView, NextActor, RoomEvent, RoomRole, RoomStatus,
+    DocumentCategory, EventPayload, MemberView, NextActor, ProcedureTypeSummary, RoomEvent,
+    RoomRole, RoomStatus,
 };
 
 use crate::api::ApiError;
@@ -56,6 +57,14 @@ pub fn role(locale: Locale, role: RoomRole) -> String {
         RoomRole::Caseworker => td_string!(locale, role.caseworker),
     }
     .to_string()
+}
+
+/// A procedure type's name; the office gives it in both languages.
+pub fn procedure(locale: Locale, procedure: &ProcedureTypeSummary) -> String {
+    match locale {
+        Locale::de => procedure.name_de.clone(),
+        Locale::en => procedure.name_en.clone(),
+    }
 }
 
 /// The *Art der Bauvorlage*.

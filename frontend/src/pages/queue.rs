@@ -53,7 +53,7 @@ fn QueueTable(items: Vec<QueueItem>) -> impl IntoView {
                 let title = room.title.clone();
                 view! {
                     <tr>
-                        <td>{room.case_number.clone().unwrap_or_default()}</td>
+                        <td class="case-number">{room.case_number.clone().unwrap_or_default()}</td>
                         <th scope="row"><A href=format!("/rooms/{}", room.id)>{title}</A></th>
                         <td>{room.site_address.clone()}</td>
                         <td>{item.builder_name.clone().unwrap_or_default()}</td>

@@ -53,7 +53,7 @@ fn RoomTable(rooms: Vec<RoomSummary>) -> impl IntoView {
                     <tr>
                         <th scope="row"><A href=format!("/rooms/{}", room.id)>{title}</A></th>
                         <td>{room.site_address.clone()}</td>
-                        <td>{room.case_number.clone().unwrap_or_default()}</td>
+                        <td class="case-number">{room.case_number.clone().unwrap_or_default()}</td>
                         <td><StatusBadge locale status=room.status/></td>
                         <td>{labels::next_actor_short(locale, room.next_actor)}</td>
                         <td>{labels::role(locale, room.my_role)}</td>
@@ -200,7 +200,15 @@ fn NewRoomFields(offices: Vec<OfficeSummary>) -> impl IntoView {
                     <option value="">{t!(i18n, new_room.choose)}</option>
                     {move || {
                         let locale = i18n.get_locale();
-                        procedures.get().into_iter().map(|p| procedure_option(locale, p)).collect_view()
+                        let chosen = procedure_id.get_untracked();
+                        procedures
+                            .get()
+                            .into_iter()
+                            .map(|p| {
+                                let selected = p.id.to_string() == chosen;
+                                procedure_option(locale, p, selected)
+                            })
+                            .collect_view()
                     }}
                 </select>
             </div>
@@ -219,10 +227,13 @@ fn NewRoomFields(offices: Vec<OfficeSummary>) -> impl IntoView {
     }
 }
 
-fn procedure_option(locale: Locale, procedure: ProcedureTypeSummary) -> impl IntoView {
-    let name = match locale {
-        Locale::de => procedure.name_de,
-        Locale::en => procedure.name_en,
-    };
-    view! { <option value=procedure.id.to_string()>{name}</option> }
+/// An option of the procedure select; the chosen one stays `selected` when
+/// the options are rebuilt for another language.
+fn procedure_option(
+    locale: Locale,
+    procedure: ProcedureTypeSummary,
+    selected: bool,
+) -> impl IntoView {
+    let name = labels::procedure(locale, &procedure);
+    view! { <option value=procedure.id.to_string() selected=selected>{name}</option> }
 }

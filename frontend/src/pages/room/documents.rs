@@ -167,7 +167,7 @@ pub fn UploadForm() -> impl IntoView {
     let room = use_room();
     let uploads = Uploads::new();
     let input = NodeRef::<html::Input>::new();
-    let category = RwSignal::new(DocumentCategory::SitePlan.as_str().to_owned());
+    let category = RwSignal::new(first_missing(room).as_str().to_owned());
 
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -191,7 +191,12 @@ pub fn UploadForm() -> impl IntoView {
         let locale = i18n.get_locale();
         DocumentCategory::ALL
             .into_iter()
-            .map(|c| view! { <option value=c.as_str()>{labels::category(locale, c)}</option> })
+            .map(|c| {
+                // `selected` keeps the choice when the options are rebuilt
+                // for another language.
+                let selected = move || category.with(|chosen| chosen == c.as_str());
+                view! { <option value=c.as_str() selected=selected>{labels::category(locale, c)}</option> }
+            })
             .collect_view()
     };
 
@@ -216,6 +221,20 @@ pub fn UploadForm() -> impl IntoView {
             </section>
         </Show>
     }
+}
+
+/// The first category the checklist asks for that has no document yet: the
+/// likeliest next upload.
+fn first_missing(room: RoomContext) -> DocumentCategory {
+    room.view.with_untracked(|r| {
+        let has = |category: &DocumentCategory| r.documents.iter().any(|d| d.category == *category);
+        let required = &r.procedure_type.required_categories;
+        required
+            .iter()
+            .copied()
+            .find(|c| !has(c))
+            .unwrap_or(DocumentCategory::Other)
+    })
 }
 
 /// One file on its way to the server.

@@ -23,7 +23,7 @@ use crate::components::{
     Announcer, ErrorMessage, Loading, RequireLogin, page_title, use_announcer,
 };
 use crate::format;
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::labels;
 use crate::live::{Connection, follow_room};
 use crate::pages::rooms::StatusBadge;
@@ -190,7 +190,7 @@ fn RoomHeader(connection: ReadSignal<Connection>) -> impl IntoView {
                     <dt>{t!(i18n, room.office)}</dt>
                     <dd>{r.office.name.clone()}</dd>
                     <dt>{t!(i18n, room.procedure_type)}</dt>
-                    <dd>{procedure_name(locale, &r.procedure_type)}</dd>
+                    <dd>{labels::procedure(locale, &r.procedure_type)}</dd>
                     <dt>{t!(i18n, room.your_role)}</dt>
                     <dd>{labels::role(locale, r.my_role)}</dd>
                     {r.submitted_at.map(|at| view! {
@@ -224,13 +224,6 @@ fn RoomHeader(connection: ReadSignal<Connection>) -> impl IntoView {
             <div class="status-panel">{status}</div>
             {facts}
         </div>
-    }
-}
-
-pub(crate) fn procedure_name(locale: Locale, procedure: &shared::ProcedureTypeSummary) -> String {
-    match locale {
-        Locale::de => procedure.name_de.clone(),
-        Locale::en => procedure.name_en.clone(),
     }
 }
 

@@ -1,0 +1,133 @@
+// What the people in the tests do, in their words: "the builder starts a
+// room", "the designer uploads the site plan". Each action waits until the
+// page shows that it worked, so the next step starts from a settled page.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { expect, type Page } from '@playwright/test';
+
+import * as find from './locators';
+
+/** A person with an account (or about to get one). */
+export interface Person {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/** A file the tests upload: real bytes under the name the user gave them. */
+export interface Upload {
+  name: string;
+  file: string;
+  category: string;
+}
+
+/** `shared/testdata/real/` beside the repository (read-only, never changed). */
+const REAL_FILES = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'testdata', 'real');
+
+export function realFile(name: string): string {
+  return path.join(REAL_FILES, name);
+}
+
+/** A person with an e-mail address no earlier run has used. */
+export function newPerson(name: string, role: string): Person {
+  const unique = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  return { name, email: `${role}-${unique}@e2e.example.org`, password: `${role}-Passphrase-${unique}` };
+}
+
+export async function fillRegistration(page: Page, person: Person): Promise<void> {
+  await expect(find.heading(page, 'Konto anlegen')).toBeVisible();
+  await find.field(page, 'Name').fill(person.name);
+  await find.field(page, 'E-Mail-Adresse').fill(person.email);
+  await find.field(page, 'Passwort').fill(person.password);
+  await find.button(page, 'Konto anlegen').click();
+}
+
+export async function registers(page: Page, person: Person): Promise<void> {
+  await page.goto('/register');
+  await fillRegistration(page, person);
+  await expect(find.button(page, 'Abmelden')).toBeVisible();
+}
+
+export async function logsIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await find.field(page, 'E-Mail-Adresse').fill(email);
+  await find.field(page, 'Passwort').fill(password);
+  await find.button(page, 'Anmelden').click();
+  await expect(find.button(page, 'Abmelden')).toBeVisible();
+}
+
+export async function startsRoom(page: Page, title: string, siteAddress: string): Promise<void> {
+  await find.link(page, 'Neuer Vorgang').click();
+  await expect(find.heading(page, 'Neuer Vorgang')).toBeVisible();
+  // Offices and procedures are preselected when there is only one of each;
+  // the e2e server has one office, so pick its first procedure if needed.
+  const procedure = find.field(page, 'Verfahrensart');
+  if ((await procedure.inputValue()) === '') {
+    await procedure.selectOption({ index: 1 });
+  }
+  await find.field(page, 'Vorhaben').fill(title);
+  await find.field(page, 'Baugrundstück').fill(siteAddress);
+  await find.button(page, 'Vorgang anlegen').click();
+  await expect(find.heading(page, title)).toBeVisible();
+}
+
+/** Invites someone and answers the link the page shows for passing on. */
+export async function invites(page: Page, email: string, role: string): Promise<string> {
+  await find.field(page, 'E-Mail-Adresse der eingeladenen Person').fill(email);
+  await find.field(page, 'Rolle').selectOption({ label: role });
+  await find.button(page, 'Einladen').click();
+  await expect(find.invitationLink(page)).toBeVisible();
+  return find.invitationLink(page).inputValue();
+}
+
+/** Follows an invitation link as someone without an account, registers on
+ * the way, and joins the room. */
+export async function joinsThroughInvitation(page: Page, link: string, person: Person): Promise<void> {
+  // The link names the server's public address; the test may reach the
+  // same server under another, so only its path is taken.
+  await page.goto(new URL(link).pathname);
+  await expect(find.heading(page, 'Einladung in einen Vorgangsraum')).toBeVisible();
+  await find.link(page, 'Registrieren und annehmen').click();
+  await fillRegistration(page, person);
+  await expect(find.heading(page, 'Einladung in einen Vorgangsraum')).toBeVisible();
+  await find.button(page, 'Einladung annehmen').click();
+  await expect(find.heading(page, 'Beteiligte')).toBeVisible();
+}
+
+/** Uploads one file through the room's upload form and waits until the room
+ * lists it. The progress bar must have been shown for the file. */
+export async function uploads(page: Page, upload: Upload): Promise<void> {
+  await find.field(page, /^Art der Bauvorlage/).selectOption({ label: upload.category });
+  await find.field(page, 'Dateien').setInputFiles({
+    name: upload.name,
+    mimeType: 'application/pdf',
+    buffer: readFileSync(realFile(upload.file)),
+  });
+  await find.button(page, 'Hochladen').click();
+  await expect(find.uploadProgress(page, upload.name)).toBeVisible();
+  await expect(page.getByText(`Hochgeladen: ${upload.name}`, { exact: false }).first()).toBeVisible();
+  await expect(find.downloadLink(page, upload.name)).toBeVisible();
+}
+
+export async function signs(page: Page): Promise<void> {
+  await find.button(page, 'Erklärung unterschreiben').click();
+  await expect(find.button(page, 'Unterschrift zurückziehen')).toBeVisible();
+}
+
+export async function submitsApplication(page: Page): Promise<void> {
+  await find.button(page, 'Antrag einreichen').click();
+  await expect(find.roomStatus(page)).toContainText('Eingereicht');
+}
+
+export async function opensFromQueue(page: Page, title: string): Promise<void> {
+  await expect(find.heading(page, 'Eingang')).toBeVisible();
+  await find.queueRow(page, title).getByRole('link', { name: title, exact: true }).click();
+  await expect(find.heading(page, title)).toBeVisible();
+}
+
+export async function startsCompletenessCheck(page: Page): Promise<void> {
+  await find.button(page, 'Vollständigkeitsprüfung beginnen').click();
+  await expect(find.roomStatus(page)).toContainText('In Vollständigkeitsprüfung');
+}

@@ -69,7 +69,8 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let router = crate::router::router(app.clone());
     let token = app.shutdown.clone();
-    axum::serve(listener, router)
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown.await;
             token.cancel();

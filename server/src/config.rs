@@ -29,6 +29,9 @@ pub struct Config {
     pub jwt_secret: Secret,
     pub mail: MailConfig,
     pub log_json: bool,
+    /// With a reverse proxy in front: the header it puts the client's address
+    /// in (e.g. `x-forwarded-for`); without, the peer address is the client's.
+    pub client_ip_header: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +130,7 @@ impl Config {
                 lookup("VR_FRONTEND_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
             log_json: lookup("VR_LOG_FORMAT").as_deref() == Some("json"),
+            client_ip_header: lookup("VR_CLIENT_IP_HEADER").map(|h| h.to_lowercase()),
             data_dir,
             database_url,
             bind,

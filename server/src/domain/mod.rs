@@ -7,4 +7,5 @@ pub mod holidays;
 pub mod policy;
 pub mod procedure;
 pub mod rules;
+pub mod throttle;
 pub mod values;

@@ -1,13 +1,18 @@
 //! Registering, logging in and out, and who is logged in.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::CookieJar;
+use sha2::{Digest, Sha256};
 use shared::{LoginRequest, Me, RegisterRequest};
 
 use super::Json;
 use crate::app::App;
 use crate::auth::{self, CurrentUser};
+use crate::db;
+use crate::domain::throttle;
 use crate::domain::values::{Email, Line, NewPassword};
 use crate::error::{ApiError, ApiResult};
 use crate::repo;
@@ -46,20 +51,40 @@ pub async fn register(
 #[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest, responses(
     (status = 200, body = Me, description = "Logged in; the session cookie is set"),
     (status = 401, body = shared::Problem, description = "Address or password wrong"),
+    (status = 429, body = shared::Problem, description = "Too many failed logins in the last hour"),
 ))]
 pub async fn login(
     State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     jar: CookieJar,
     Json(request): Json<LoginRequest>,
 ) -> ApiResult<(CookieJar, axum::Json<Me>)> {
-    // FIXME: no throttling of failed logins yet (identity issue #6).
-    let credentials = match Email::parse(&request.email) {
+    let email = request.email.trim().to_lowercase();
+    let address = address_hash(&client_address(&app, &headers, peer));
+    let hour_ago = db::to_millis(db::now() - chrono::Duration::hours(1));
+    let (account_failures, address_failures) =
+        repo::users::recent_failures(&app.db.read, &email, &address, hour_ago).await?;
+    if let Err(limited) = throttle::check(account_failures, address_failures) {
+        tracing::warn!(limit = ?limited, "login refused: too many failures");
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "There were too many failed logins in the last hour. Wait an hour and try \
+             again; if you have forgotten your password, ask for a new one.",
+        ));
+    }
+
+    let credentials = match Email::parse(&email) {
         Ok(email) => repo::users::credentials(&app.db.read, email.as_str()).await?,
         Err(_) => None,
     };
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     if !auth::verify_password(request.password, stored).await {
-        tracing::info!("login failed");
+        tracing::info!(failures = account_failures + 1, "login failed");
+        let mut tx = app.db.begin().await?;
+        repo::users::record_failure(&mut tx, &email, &address, hour_ago).await?;
+        tx.commit().await?;
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "login_failed",
@@ -73,6 +98,24 @@ pub async fn login(
         app.config.secure_cookies(),
     ));
     Ok((jar, axum::Json(me_of(&app, id).await?)))
+}
+
+/// The client's address: the peer, or with a reverse proxy in front, the
+/// last address the proxy appended to the header named in VR_CLIENT_IP_HEADER.
+fn client_address(app: &App, headers: &HeaderMap, peer: SocketAddr) -> String {
+    app.config
+        .client_ip_header
+        .as_deref()
+        .and_then(|name| headers.get(name))
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .map(|address| address.trim().to_string())
+        .unwrap_or_else(|| peer.ip().to_string())
+}
+
+/// Addresses are personal data: only their hash is kept.
+fn address_hash(address: &str) -> String {
+    hex::encode(Sha256::digest(address.as_bytes()))
 }
 
 /// Logs out: the session cookie is removed.

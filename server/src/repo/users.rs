@@ -102,3 +102,45 @@ pub async fn memberships(
         })
         .collect())
 }
+
+/// Failed logins since `since` for the account and for the address.
+pub async fn recent_failures(
+    db: &AnyPool,
+    email: &str,
+    address_hash: &str,
+    since: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    let (account,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2")
+            .bind(email)
+            .bind(since)
+            .fetch_one(db)
+            .await?;
+    let (address,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE address_hash = $1 AND at >= $2")
+            .bind(address_hash)
+            .bind(since)
+            .fetch_one(db)
+            .await?;
+    Ok((account, address))
+}
+
+/// Records a failed login and forgets those older than `forget_before`.
+pub async fn record_failure(
+    tx: &mut Tx,
+    email: &str,
+    address_hash: &str,
+    forget_before: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE at < $1")
+        .bind(forget_before)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO login_failures (email, address_hash, at) VALUES ($1, $2, $3)")
+        .bind(email)
+        .bind(address_hash)
+        .bind(db::to_millis(db::now()))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -208,3 +208,34 @@ async fn every_answer_carries_a_request_id_and_the_security_headers() {
             .contains("frame-ancestors 'none'")
     );
 }
+
+#[tokio::test]
+async fn the_101st_failed_login_in_an_hour_is_refused_even_with_the_right_password() {
+    let app = TestApp::new().await;
+    let person = app.register("Bea Builder").await;
+    let anonymous = app.anonymous();
+    let wrong = json!({"email": person.email, "password": "not my password"});
+    for attempt in 1..=100 {
+        let answer = anonymous.post_json("/api/auth/login", &wrong).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+
+    let right = json!({"email": person.email.to_uppercase(), "password": PASSWORD});
+    let problem = anonymous
+        .post_json("/api/auth/login", &right)
+        .await
+        .expect_status(StatusCode::TOO_MANY_REQUESTS)
+        .problem();
+    assert_eq!(problem.code, "too_many_attempts");
+    assert!(problem.detail.contains("hour"));
+
+    // Someone else from the same address is not locked out by this.
+    let other = app.register("Dana Designer").await;
+    anonymous
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": other.email, "password": PASSWORD}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
+}

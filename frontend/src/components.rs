@@ -115,17 +115,22 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
     let navigate = use_navigate();
     let logged_in = Memo::new(move |_| matches!(session.state(), SessionState::LoggedIn(_)));
 
+    // The page this guard stands in front of, taken once: read inside the
+    // effect, the location would already be the login page after a logout,
+    // and tracking it would send the person on from there forever.
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
+    let next = String::from(js_sys::encode_uri_component(&here));
     Effect::new(move || {
         if session.state() == SessionState::Anonymous {
-            let here = format!("{}{}", location.pathname.get(), location.search.get());
-            let next = String::from(js_sys::encode_uri_component(&here));
-            navigate(
-                &format!("/login?next={next}"),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            let options = NavigateOptions {
+                replace: true,
+                ..Default::default()
+            };
+            navigate(&format!("/login?next={next}"), options);
         }
     });
     move || {

@@ -15,10 +15,10 @@ pub fn bytes(locale: Locale, size: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    let number = if unit == 0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}")
+    let number = match format!("{value:.1}") {
+        // Whole numbers read better without a trailing ",0".
+        rounded if unit == 0 || rounded.ends_with(".0") => format!("{value:.0}"),
+        rounded => rounded,
     };
     format!("{} {}", decimal_separator(locale, number), UNITS[unit])
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 
 use crate::api;
-use crate::components::Announcer;
+use crate::components::{Announcer, focus_by_id};
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::language;
 use crate::pages::{
@@ -157,10 +157,8 @@ fn skip_to_main(event: leptos::ev::MouseEvent) {
 }
 
 fn focus_main() {
-    use wasm_bindgen::JsCast;
-    let main = document().get_element_by_id("main");
-    if let Some(main) = main.and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = main.focus();
+    focus_by_id("main");
+    if let Some(main) = document().get_element_by_id("main") {
         main.scroll_into_view();
     }
 }

@@ -152,3 +152,12 @@ pub fn safe_next(next: Option<String>) -> String {
         _ => "/".to_owned(),
     }
 }
+
+/// Moves the focus to the element with this id, if it is on the page.
+pub fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    let element = document().get_element_by_id(id);
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::components::{
-    Announcer, ErrorMessage, Loading, RequireLogin, page_title, use_announcer,
+    Announcer, ErrorMessage, Loading, RequireLogin, focus_by_id, page_title, use_announcer,
 };
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
@@ -217,7 +217,7 @@ fn RoomHeader(connection: ReadSignal<Connection>) -> impl IntoView {
     view! {
         <p class="back">{back}</p>
         <div class="room-heading">
-            <h1>{move || room.view.with(|r| r.title.clone())}</h1>
+            <h1 id="room-title" tabindex="-1">{move || room.view.with(|r| r.title.clone())}</h1>
             <LiveIndicator connection/>
         </div>
         <div class="room-summary">
@@ -248,12 +248,15 @@ fn LiveIndicator(connection: ReadSignal<Connection>) -> impl IntoView {
 
 impl RoomContext {
     /// Runs a room action: disables its button meanwhile, shows the new room
-    /// or the error, and announces `done` on success.
+    /// or the error, and announces `done` on success. The button pressed is
+    /// usually gone afterwards, so the focus moves to the element `focus_after`
+    /// (an id) instead of falling back to the top of the page.
     fn run_action<F>(
         self,
         busy: RwSignal<bool>,
         error: RwSignal<Option<ApiError>>,
         done: String,
+        focus_after: &'static str,
         action: impl FnOnce(Uuid) -> F + 'static,
     ) where
         F: Future<Output = api::ApiResult<RoomView>> + 'static,
@@ -266,6 +269,7 @@ impl RoomContext {
                 Ok(view) => {
                     self.show(view);
                     self.announcer.announce(done);
+                    request_animation_frame(move || focus_by_id(focus_after));
                 }
                 Err(err) => {
                     // The room may have moved on meanwhile: show where it stands.

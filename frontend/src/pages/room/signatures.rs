@@ -21,16 +21,28 @@ pub fn Signatures() -> impl IntoView {
 
     let sign = move |_| {
         let done = t_string!(i18n, signatures.signed).to_string();
-        room.run_action(busy, error, done, api::sign_application);
+        room.run_action(
+            busy,
+            error,
+            done,
+            "signatures-heading",
+            api::sign_application,
+        );
     };
     let withdraw = move |_| {
         let done = t_string!(i18n, signatures.withdrawn).to_string();
-        room.run_action(busy, error, done, api::withdraw_signature);
+        room.run_action(
+            busy,
+            error,
+            done,
+            "signatures-heading",
+            api::withdraw_signature,
+        );
     };
 
     view! {
         <section class="card" aria-labelledby="signatures-heading">
-            <h2 id="signatures-heading">{t!(i18n, signatures.heading)}</h2>
+            <h2 id="signatures-heading" tabindex="-1">{t!(i18n, signatures.heading)}</h2>
             <p class="hint">{t!(i18n, signatures.intro)}</p>
             <SignatureList/>
             <ErrorMessage error/>
@@ -94,11 +106,11 @@ pub fn Actions() -> impl IntoView {
 
     let submit = move |_| {
         let done = t_string!(i18n, room.submitted).to_string();
-        room.run_action(busy, error, done, api::submit_application);
+        room.run_action(busy, error, done, "room-title", api::submit_application);
     };
     let start_check = move |_| {
         let done = t_string!(i18n, room.check_started).to_string();
-        room.run_action(busy, error, done, api::start_check);
+        room.run_action(busy, error, done, "room-title", api::start_check);
     };
     let can_submit = move || room.allows(RoomAction::Submit);
     let can_check = move || room.allows(RoomAction::StartCheck);

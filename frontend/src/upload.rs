@@ -6,76 +6,103 @@
 //! the raw bytes as the body (not multipart); category and name go in the
 //! query (see `api::upload_url`).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use futures::channel::oneshot;
 use shared::DocumentView;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{File, ProgressEvent, XmlHttpRequest};
 
-use crate::api::{ApiError, ApiResult, CSRF_HEADER};
+use crate::api::{ApiError, CSRF_HEADER};
+
+/// Why a file was not stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadError {
+    /// The person cancelled it.
+    Cancelled,
+    Api(ApiError),
+}
+
+/// A request on its way, kept to cancel it.
+#[derive(Debug, Clone)]
+pub struct Sending(XmlHttpRequest);
+
+impl Sending {
+    /// Breaks the request off; the server then stores nothing of it.
+    pub fn cancel(&self) {
+        let _ = self.0.abort();
+    }
+}
 
 /// How an XHR ended, before we look at what it answered.
 enum Outcome {
     Loaded,
     Failed,
+    Aborted,
 }
 
-/// Sends `file` to `url`, calling `on_progress(sent_bytes, total_bytes)` as
-/// the browser reports it, and answers the stored document.
+/// Sends `file` to `url`, calling `on_progress(sent_bytes)` as the browser
+/// reports it, and answers the stored document. `on_start` receives the
+/// request once it is under way, for cancelling.
 pub async fn send_file(
     url: &str,
     file: &File,
-    on_progress: impl Fn(f64, f64) + 'static,
-) -> ApiResult<DocumentView> {
-    let xhr = XmlHttpRequest::new().map_err(|_| ApiError::Network)?;
-    xhr.open_with_async("POST", url, true)
-        .map_err(|_| ApiError::Network)?;
+    on_start: impl FnOnce(Sending),
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<DocumentView, UploadError> {
+    let network = |_| UploadError::Api(ApiError::Network);
+    let xhr = XmlHttpRequest::new().map_err(network)?;
+    xhr.open_with_async("POST", url, true).map_err(network)?;
     let content_type = match file.type_() {
         kind if kind.is_empty() => "application/octet-stream".to_owned(),
         kind => kind,
     };
     xhr.set_request_header("Content-Type", &content_type)
-        .map_err(|_| ApiError::Network)?;
+        .map_err(network)?;
     xhr.set_request_header(CSRF_HEADER.0, CSRF_HEADER.1)
-        .map_err(|_| ApiError::Network)?;
+        .map_err(network)?;
 
     // The closures must outlive the request, so they are held until it ends.
     let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
         if event.length_computable() {
-            on_progress(event.loaded(), event.total());
+            on_progress(event.loaded());
         }
     });
-    let upload = xhr.upload().map_err(|_| ApiError::Network)?;
+    let upload = xhr.upload().map_err(network)?;
     upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
 
     let (done, finished) = oneshot::channel::<Outcome>();
-    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
-    let finish = |outcome_of: fn() -> Outcome| {
+    let done = Rc::new(RefCell::new(Some(done)));
+    let finish = |outcome: fn() -> Outcome| {
         let done = done.clone();
         Closure::<dyn FnMut()>::new(move || {
             if let Some(done) = done.borrow_mut().take() {
-                let _ = done.send(outcome_of());
+                let _ = done.send(outcome());
             }
         })
     };
     let on_load = finish(|| Outcome::Loaded);
     let on_error = finish(|| Outcome::Failed);
+    let on_abort = finish(|| Outcome::Aborted);
     xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
     xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    xhr.set_onabort(Some(on_error.as_ref().unchecked_ref()));
+    xhr.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
 
-    xhr.send_with_opt_blob(Some(file))
-        .map_err(|_| ApiError::Network)?;
+    xhr.send_with_opt_blob(Some(file)).map_err(network)?;
+    on_start(Sending(xhr.clone()));
     let outcome = finished.await.unwrap_or(Outcome::Failed);
     upload.set_onprogress(None);
 
     match outcome {
-        Outcome::Failed => Err(ApiError::Network),
-        Outcome::Loaded => read_answer(&xhr),
+        Outcome::Loaded => read_answer(&xhr).map_err(UploadError::Api),
+        Outcome::Failed => Err(UploadError::Api(ApiError::Network)),
+        Outcome::Aborted => Err(UploadError::Cancelled),
     }
 }
 
-fn read_answer(xhr: &XmlHttpRequest) -> ApiResult<DocumentView> {
+fn read_answer(xhr: &XmlHttpRequest) -> Result<DocumentView, ApiError> {
     let status = xhr.status().unwrap_or(0);
     let body = xhr.response_text().ok().flatten().unwrap_or_default();
     if !(200..300).contains(&status) {

@@ -8,10 +8,16 @@ import * as find from './locators';
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** Collects uncaught errors of the page (a failing wasm start shows only
- * here); `expectNoPageErrors` fails the test on any. */
+ * here) and anything the Content-Security-Policy blocked (which shows only
+ * on the console); `expectNoPageErrors` fails the test on any. */
 export function watchPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      errors.push(`${page.url()}: ${message.text()}`);
+    }
+  });
   return errors;
 }
 

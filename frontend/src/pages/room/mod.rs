@@ -10,6 +10,7 @@ mod documents;
 mod history;
 mod members;
 mod signatures;
+mod uploads;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -157,7 +158,7 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
             <div class="room-main">
                 <signatures::Actions/>
                 <documents::Documents/>
-                <documents::UploadForm/>
+                <uploads::UploadForm/>
             </div>
             <div class="room-side">
                 <signatures::Signatures/>

@@ -55,6 +55,8 @@ test('builder, designer and caseworker take an application from draft to the com
     await check.passesAccessibilityCheck(builderPage, 'the registration page');
     await act.registers(builderPage, builder);
     await check.passesAccessibilityCheck(builderPage, 'my rooms');
+    await act.opensNewRoomForm(builderPage);
+    await check.passesAccessibilityCheck(builderPage, 'the new room form');
     await act.startsRoom(builderPage, title, 'Müller-Straße 12, 17489 Greifswald');
     await check.seesStatus(builderPage, 'Entwurf');
     await check.passesAccessibilityCheck(builderPage, 'the new room');

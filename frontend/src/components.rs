@@ -161,3 +161,29 @@ pub fn focus_by_id(id: &str) {
         let _ = element.focus();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_keeps_a_path_of_this_site() {
+        assert_eq!(
+            safe_next(Some("/invitations/abc".into())),
+            "/invitations/abc"
+        );
+    }
+
+    #[test]
+    fn next_refuses_other_sites_and_falls_back_to_the_start_page() {
+        for outside in [
+            "https://evil.example",
+            "//evil.example/x",
+            "/\\evil.example",
+            "rooms",
+        ] {
+            assert_eq!(safe_next(Some(outside.into())), "/", "{outside}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -55,3 +55,28 @@ fn decimal_separator(locale: Locale, number: String) -> String {
         Locale::en => number,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_use_the_decimal_comma_in_german_and_the_point_in_english() {
+        assert_eq!(bytes(Locale::de, 253_783), "253,8 kB");
+        assert_eq!(bytes(Locale::en, 253_783), "253.8 kB");
+    }
+
+    #[test]
+    fn whole_sizes_drop_the_trailing_zero() {
+        assert_eq!(bytes(Locale::de, 100_000), "100 kB");
+        assert_eq!(bytes(Locale::de, 999), "999 B");
+        assert_eq!(bytes(Locale::en, 2_147_483_648), "2.1 GB");
+    }
+
+    #[test]
+    fn percentages_stay_between_0_and_100_even_for_an_empty_file() {
+        assert_eq!(percent(0.0, 0.0), 0);
+        assert_eq!(percent(50.0, 200.0), 25);
+        assert_eq!(percent(300.0, 200.0), 100);
+    }
+}

@@ -194,3 +194,59 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
         None => known.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use shared::Problem;
+
+    use super::*;
+
+    fn refusal(code: &str, error_id: Option<&str>) -> ApiError {
+        ApiError::Problem(Problem {
+            kind: "about:blank".into(),
+            title: "Conflict".into(),
+            status: 409,
+            detail: "The server's own words.".into(),
+            code: code.into(),
+            field: None,
+            error_id: error_id.map(Into::into),
+        })
+    }
+
+    #[test]
+    fn a_known_problem_is_told_in_the_chosen_language() {
+        let told = problem(Locale::de, &refusal("signatures_missing", None));
+        assert!(told.starts_with("Es fehlen noch Unterschriften"), "{told}");
+        let told = problem(Locale::en, &refusal("signatures_missing", None));
+        assert!(told.starts_with("Signatures are missing"), "{told}");
+    }
+
+    #[test]
+    fn an_unknown_problem_is_told_in_the_servers_words() {
+        assert_eq!(
+            problem(Locale::de, &refusal("brand_new", None)),
+            "The server's own words."
+        );
+    }
+
+    #[test]
+    fn a_server_error_names_its_error_id() {
+        let told = problem(Locale::de, &refusal("internal", Some("abc123")));
+        assert!(told.ends_with("Fehlerkennung: abc123"), "{told}");
+    }
+
+    #[test]
+    fn every_category_and_status_has_a_german_name_of_its_own() {
+        let names: std::collections::HashSet<String> = DocumentCategory::ALL
+            .into_iter()
+            .map(|c| category(Locale::de, c))
+            .collect();
+        assert_eq!(names.len(), DocumentCategory::ALL.len());
+        assert_eq!(category(Locale::de, DocumentCategory::SitePlan), "Lageplan");
+        let names: std::collections::HashSet<String> = RoomStatus::ALL
+            .into_iter()
+            .map(|s| status(Locale::de, s))
+            .collect();
+        assert_eq!(names.len(), RoomStatus::ALL.len());
+    }
+}

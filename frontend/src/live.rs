@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use futures::future::{AbortHandle, Abortable};
 use futures::{SinkExt, StreamExt};
-use gloo_net::websocket::Message;
 use gloo_net::websocket::futures::WebSocket;
+use gloo_net::websocket::{Message, WebSocketError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::{ClientMessage, RoomEvent, ServerMessage};
+use shared::{CLOSE_SESSION_EXPIRED, ClientMessage, RoomEvent, ServerMessage};
 use uuid::Uuid;
 
 /// The state of the socket, as the room page shows it.
@@ -24,7 +24,8 @@ pub enum Connection {
     Online,
     /// Dropped; another attempt follows.
     Offline,
-    /// The server ended the subscription (access removed); no retry.
+    /// The server ended the subscription (access removed, session over);
+    /// no retry.
     Refused,
 }
 
@@ -97,7 +98,15 @@ async fn run_session(
         return Ended::Dropped;
     }
 
-    while let Some(Ok(message)) = stream.next().await {
+    while let Some(message) = stream.next().await {
+        let message = match message {
+            Ok(message) => message,
+            // A session that has ended will not come back by retrying.
+            Err(WebSocketError::ConnectionClose(close)) if close.code == CLOSE_SESSION_EXPIRED => {
+                return Ended::Refused;
+            }
+            Err(_) => return Ended::Dropped,
+        };
         let Message::Text(text) = message else {
             continue;
         };

@@ -58,9 +58,17 @@ export async function logsIn(page: Page, email: string, password: string): Promi
   await expect(find.button(page, 'Abmelden')).toBeVisible();
 }
 
-export async function startsRoom(page: Page, title: string, siteAddress: string): Promise<void> {
+export async function opensNewRoomForm(page: Page): Promise<void> {
   await find.link(page, 'Neuer Vorgang').click();
   await expect(find.heading(page, 'Neuer Vorgang')).toBeVisible();
+  await expect(find.field(page, 'Bauaufsichtsbehörde')).toBeVisible();
+}
+
+/** Fills in and sends the new room form (opening it first from the list). */
+export async function startsRoom(page: Page, title: string, siteAddress: string): Promise<void> {
+  if (!(await find.heading(page, 'Neuer Vorgang').isVisible())) {
+    await opensNewRoomForm(page);
+  }
   // Offices and procedures are preselected when there is only one of each;
   // the e2e server has one office, so pick its first procedure if needed.
   const procedure = find.field(page, 'Verfahrensart');

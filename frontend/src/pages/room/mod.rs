@@ -39,6 +39,8 @@ pub(crate) struct RoomContext {
     events: RwSignal<Vec<RoomEvent>>,
     /// Where the results of actions are said out loud.
     announcer: Announcer,
+    /// The server's largest accepted file, once known.
+    upload_limit: RwSignal<Option<u64>>,
 }
 
 impl RoomContext {
@@ -130,6 +132,7 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
         view: RwSignal::new(initial.clone()),
         events: RwSignal::new(Vec::new()),
         announcer,
+        upload_limit: RwSignal::new(None),
     };
     provide_context(room);
     page_title(move || room.view.with(|r| r.title.clone()));
@@ -138,6 +141,12 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
     spawn_local(async move {
         if let Ok(events) = api::list_events(id, 0).await {
             room.merge_events(events);
+        }
+    });
+    spawn_local(async move {
+        // Without the limit uploads go anyway; the server refuses with 413.
+        if let Ok(config) = api::client_config().await {
+            room.upload_limit.set(Some(config.max_upload_bytes));
         }
     });
 

@@ -25,7 +25,7 @@ use crate::upload::{self, Sending, UploadError};
 pub fn UploadForm() -> impl IntoView {
     let i18n = use_i18n();
     let room = use_room();
-    let uploads = Uploads::new();
+    let uploads = Uploads::new(room);
     let input = NodeRef::<html::Input>::new();
     let category = RwSignal::new(first_missing(room).as_str().to_owned());
 
@@ -88,7 +88,7 @@ pub fn UploadForm() -> impl IntoView {
 pub fn NewVersion(document_id: Uuid, category: DocumentCategory, name: String) -> impl IntoView {
     let i18n = use_i18n();
     let room = use_room();
-    let uploads = Uploads::new();
+    let uploads = Uploads::new(room);
     let input = NodeRef::<html::Input>::new();
     let input_id = format!("new-version-{document_id}");
     let submit = move |event: SubmitEvent| {
@@ -162,7 +162,8 @@ impl UploadItem {
     }
 }
 
-/// The uploads one form started, and the server's size limit.
+/// The uploads one form started, and the server's size limit (shared by
+/// all forms of the room).
 #[derive(Debug, Clone, Copy)]
 struct Uploads {
     items: RwSignal<Vec<UploadItem>>,
@@ -172,18 +173,11 @@ struct Uploads {
 }
 
 impl Uploads {
-    fn new() -> Uploads {
-        let limit = RwSignal::new(None);
-        spawn_local(async move {
-            // Without the limit we send anyway; the server refuses with 413.
-            if let Ok(config) = api::client_config().await {
-                limit.set(Some(config.max_upload_bytes));
-            }
-        });
+    fn new(room: RoomContext) -> Uploads {
         Uploads {
             items: RwSignal::new(Vec::new()),
             next_key: StoredValue::new(0),
-            limit,
+            limit: room.upload_limit,
             i18n: use_i18n(),
         }
     }

@@ -83,6 +83,7 @@ test('builder, designer and caseworker take an application from draft to the com
   });
 
   await test.step('the designer uploads the site plan and the builder sees it appear', async () => {
+    await check.keepsPageOpen(builderPage);
     await act.uploads(designerPage, sitePlan);
     await check.seesDocumentAppear(builderPage, sitePlan.name, designer.name);
     await check.passesAccessibilityCheck(designerPage, 'the room of the designer');
@@ -107,6 +108,7 @@ test('builder, designer and caseworker take an application from draft to the com
 
   await test.step('the builder sees the status change live', async () => {
     await check.seesStatus(builderPage, 'In Vollständigkeitsprüfung');
+    await check.staysTheSamePage(builderPage);
     await expect(find.announcer(builderPage)).toContainText('Neuer Status: In Vollständigkeitsprüfung');
   });
 

@@ -37,10 +37,25 @@ export async function passesAccessibilityCheck(page: Page, what: string): Promis
   expect(found, `accessibility violations on ${what}`).toEqual([]);
 }
 
-/** The document shows up in a page that was open all along: no reload. */
+/** Marks the page as it is now, so `staysTheSamePage` can tell that no
+ * reload happened since. */
+export async function keepsPageOpen(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { openAllAlong?: boolean }).openAllAlong = true;
+  });
+}
+
+export async function staysTheSamePage(page: Page): Promise<void> {
+  const mark = await page.evaluate(() => (window as unknown as { openAllAlong?: boolean }).openAllAlong);
+  expect(mark, 'the page was not reloaded').toBe(true);
+}
+
+/** The document shows up in a page that was open all along, and the live
+ * region says so. */
 export async function seesDocumentAppear(page: Page, fileName: string, uploader: string): Promise<void> {
   await expect(find.downloadLink(page, fileName)).toBeVisible({ timeout: 15_000 });
   await expect(find.announcer(page)).toContainText(`Neues Dokument: ${fileName} von ${uploader}`);
+  await staysTheSamePage(page);
 }
 
 export async function seesStatus(page: Page, status: string): Promise<void> {

@@ -138,6 +138,9 @@ pub fn event(locale: Locale, event: &RoomEvent, members: &[MemberView]) -> Strin
             )
         }
         EventPayload::SignatureGiven { .. } => td_string!(locale, history.signature_given, actor),
+        // FIXME: the withdrawal's `reason` is an English sentence from the
+        // server; a reason code (by the signer / a change to the application)
+        // would let the history say why in the reader's language.
         EventPayload::SignatureWithdrawn { user_id, .. } => {
             let name = name_of(*user_id);
             td_string!(locale, history.signature_withdrawn, name)
@@ -175,6 +178,9 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
         "already_signed" => td_string!(locale, problem.already_signed),
         "not_signed" => td_string!(locale, problem.not_signed),
         "file_too_large" => td_string!(locale, problem.file_too_large),
+        // FIXME: the server says which types it accepts only in its English
+        // `detail`; a list in the problem (or in ClientConfig) would let us
+        // name them here and set the file input's `accept`.
         "file_type_refused" => td_string!(locale, problem.file_type_refused),
         "upload_interrupted" => td_string!(locale, problem.upload_interrupted),
         "invitation_expired" => td_string!(locale, problem.invitation_expired),
@@ -184,6 +190,10 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
         "csrf_header_missing" => td_string!(locale, problem.csrf_header_missing),
         "unavailable" => td_string!(locale, problem.unavailable),
         "internal" => td_string!(locale, problem.internal),
+        // FIXME: `invalid_field` names the field but not what is wrong with
+        // it; for a password that is nearly always its length, so we say so.
+        // Codes of their own from the server (e.g. `password_too_short`)
+        // would let every field's message be translated exactly.
         "invalid_field" if problem.field.as_deref() == Some("password") => {
             td_string!(locale, form.password_too_short)
         }

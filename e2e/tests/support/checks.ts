@@ -50,8 +50,8 @@ export async function staysTheSamePage(page: Page): Promise<void> {
   expect(mark, 'the page was not reloaded').toBe(true);
 }
 
-/** The document shows up in a page that was open all along, and the live
- * region says so. */
+/** The document shows up in a page that was open all along (marked with
+ * `keepsPageOpen` before the upload), and the live region says so. */
 export async function seesDocumentAppear(page: Page, fileName: string, uploader: string): Promise<void> {
   await expect(find.downloadLink(page, fileName)).toBeVisible({ timeout: 15_000 });
   await expect(find.announcer(page)).toContainText(`Neues Dokument: ${fileName} von ${uploader}`);

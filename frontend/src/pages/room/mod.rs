@@ -41,6 +41,16 @@ pub(crate) struct RoomContext {
     announcer: Announcer,
     /// The server's largest accepted file, once known.
     upload_limit: RwSignal<Option<u64>>,
+    /// Whether a re-read of the room is under way (see `reload`).
+    reload_state: StoredValue<Reload>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reload {
+    Idle,
+    Running,
+    /// Running, and something changed since it started.
+    Again,
 }
 
 impl RoomContext {
@@ -61,13 +71,25 @@ impl RoomContext {
         }
     }
 
-    /// Reads the room again from the server.
+    /// Reads the room again from the server. A burst of events (a replay
+    /// after a reconnect) costs two reads, not one per event: while a read
+    /// runs, later calls only ask for one more read after it.
     fn reload(self) {
+        if self.reload_state.get_value() != Reload::Idle {
+            self.reload_state.set_value(Reload::Again);
+            return;
+        }
+        self.reload_state.set_value(Reload::Running);
         let id = self.id();
         spawn_local(async move {
             // A failed re-read leaves the last good view; the next event retries.
             if let Ok(room) = api::get_room(id).await {
                 self.show(room);
+            }
+            let again = self.reload_state.get_value() == Reload::Again;
+            self.reload_state.set_value(Reload::Idle);
+            if again {
+                self.reload();
             }
         });
     }
@@ -133,6 +155,7 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
         events: RwSignal::new(Vec::new()),
         announcer,
         upload_limit: RwSignal::new(None),
+        reload_state: StoredValue::new(Reload::Idle),
     };
     provide_context(room);
     page_title(move || room.view.with(|r| r.title.clone()));

@@ -109,8 +109,7 @@ fn constraint_violation(name: &str, err: sqlx::Error) -> ApiError {
     if name.contains("users_email_key") || name.contains("users.email") {
         return ApiError::conflict(
             "email_taken",
-            "An account with this e-mail address exists already. Log in instead, \
-             or reset your password.",
+            "An account with this e-mail address exists already. Log in with it instead.",
         )
         .with_field("email");
     }

@@ -64,7 +64,15 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|err| {
+            anyhow::anyhow!(
+                "cannot listen on {}: {err}. Is another server running there? \
+             Set VR_BIND to another address, e.g. VR_BIND=127.0.0.1:8081",
+                config.bind
+            )
+        })?;
     let public_url = config.public_url.clone();
     let app = App::start(config).await?;
     tracing::info!(address = %listener.local_addr()?, "listening");

@@ -83,6 +83,7 @@ pub fn router(app: App) -> Router {
         get(move || async move { axum::Json(description) }),
     )
     .route("/api/{*rest}", axum::routing::any(unknown_api_route))
+    .method_not_allowed_fallback(method_not_allowed)
     .layer(middleware::from_fn(csrf_guard))
     .layer(
         TraceLayer::new_for_http()
@@ -99,6 +100,14 @@ pub fn router(app: App) -> Router {
     .layer(default_header(header::X_FRAME_OPTIONS, "DENY"))
     .layer(default_header(header::CONTENT_SECURITY_POLICY, APP_CSP))
     .with_state(app)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This address does not take this kind of request; see /api/openapi.json.",
+    )
 }
 
 async fn unknown_api_route() -> ApiError {

@@ -141,7 +141,7 @@ fn transition(facts: &RoomFacts, transition: Transition, who: &str) -> Result<()
         return Err(Refusal::not_now(
             "wrong_status",
             format!(
-                "This step is not possible while the room is {}.",
+                "This step is not possible while the room is in the status \"{}\".",
                 status_name(facts.status)
             ),
         ));
@@ -172,8 +172,8 @@ fn require_editable(facts: &RoomFacts) -> Result<(), Refusal> {
         Err(Refusal::not_now(
             "not_editable",
             format!(
-                "The application cannot be changed while the room is {}; documents can be \
-                 added again when the office asks for missing items.",
+                "The application cannot be changed while the room is in the status \"{}\"; \
+                 documents can be added again when the office asks for missing items.",
                 status_name(facts.status)
             ),
         ))

@@ -78,9 +78,14 @@ pub struct Line(String);
 
 impl Line {
     pub fn parse(raw: &str, what: &str, max_chars: usize) -> Result<Line, Invalid> {
-        if raw.chars().any(|c| c.is_control() && c != '\t') {
+        // Text-direction overrides would let "Haus \u{202E}egaraG" read as "Haus Garage".
+        let hidden = |c: char| {
+            (c.is_control() && c != '\t')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        };
+        if raw.chars().any(hidden) {
             return Err(Invalid(format!(
-                "The {what} must not contain control characters."
+                "The {what} must not contain control or text-direction characters."
             )));
         }
         let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -141,6 +146,10 @@ mod tests {
         let line = Line::parse("  Neubau \t Einfamilienhaus ", "title", 200).unwrap();
         assert_eq!(line.into_string(), "Neubau Einfamilienhaus");
         assert!(Line::parse("a\u{0}b", "title", 200).is_err());
+        assert!(
+            Line::parse("Haus \u{202E}egaraG", "title", 200).is_err(),
+            "reads as Garage"
+        );
         assert!(Line::parse("   ", "title", 200).is_err());
         assert!(Line::parse("abc", "title", 2).is_err());
     }

@@ -25,7 +25,7 @@ const INVITATION_DAYS: i64 = 14;
     (status = 201, body = InvitationCreated, description = "Invited; the link is mailed and shown"),
     (status = 403, body = Problem, description = "Only the builder invites"),
     (status = 404, body = Problem),
-    (status = 409, body = Problem, description = "Not editable now"),
+    (status = 409, body = Problem, description = "Not editable now, or the room has a designer"),
     (status = 422, body = Problem, description = "Address or role not acceptable"),
 ))]
 pub async fn invite_member(
@@ -41,6 +41,18 @@ pub async fn invite_member(
         return Err(ApiError::invalid(
             "role",
             "People can be invited as designer or as other applicant party.",
+        ));
+    }
+
+    if email.as_str() == user.email {
+        return Err(ApiError::invalid("email", "You are in this room already."));
+    }
+    if request.role == RoomRole::Designer
+        && repo::rooms::has_member_in_role(&app.db.read, room_id, RoomRole::Designer).await?
+    {
+        return Err(ApiError::conflict(
+            "designer_exists",
+            "This room has its designer already; invite further planners as other applicant party.",
         ));
     }
 
@@ -123,12 +135,15 @@ pub async fn preview_invitation(
     }))
 }
 
-/// Joins the room with the invitation's role. Each link works once.
+/// Joins the room with the invitation's role. Each link works once, for
+/// whoever holds it and is logged in: the link is the credential, as it is in
+/// the mail. (Binding it to the invited address means nothing while addresses
+/// are not verified; identity issue #6.)
 #[utoipa::path(post, path = "/api/invitations/{token}/accept", tag = "rooms", params(("token" = String, Path)), responses(
     (status = 200, body = InvitationAccepted),
     (status = 401, body = Problem, description = "Log in or register first"),
     (status = 404, body = Problem),
-    (status = 409, body = Problem, description = "Already a member of the room"),
+    (status = 409, body = Problem, description = "Already a member, or the room has a designer"),
     (status = 410, body = Problem, description = "Used or expired"),
 ))]
 pub async fn accept_invitation(
@@ -143,6 +158,15 @@ pub async fn accept_invitation(
     let mut write = app.db.begin_room_write(&app.bus).await?;
     if !repo::rooms::accept_invitation(&mut write.tx, &invitation.id, user.id).await? {
         return Err(used_up());
+    }
+    if role == RoomRole::Designer
+        && repo::rooms::has_member_in_role(&mut *write.tx, room_id, RoomRole::Designer).await?
+    {
+        return Err(ApiError::conflict(
+            "designer_exists",
+            "This room has its designer already. Ask the builder to invite you as other \
+             applicant party instead.",
+        ));
     }
     repo::rooms::add_member(&mut write.tx, room_id, user.id, role).await?;
     let payload = EventPayload::MemberJoined {

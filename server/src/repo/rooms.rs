@@ -217,6 +217,20 @@ pub async fn add_member(
     Ok(())
 }
 
+pub async fn has_member_in_role<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    room_id: Uuid,
+    role: RoomRole,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT user_id FROM room_members WHERE room_id = $1 AND role = $2 LIMIT 1")
+            .bind(room_id.to_string())
+            .bind(role.as_str())
+            .fetch_optional(db)
+            .await?;
+    Ok(row.is_some())
+}
+
 /// Re-reads the room's status inside a write, where it cannot change under us.
 pub async fn status_for_update(tx: &mut Tx, room_id: Uuid) -> Result<RoomStatus, sqlx::Error> {
     // A no-op write takes the row lock on PostgreSQL (SQLite has one writer).

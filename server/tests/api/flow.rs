@@ -354,3 +354,80 @@ async fn the_queue_is_ordered_by_the_next_deadline_with_its_rule() {
         deadline.due_date
     );
 }
+
+#[tokio::test]
+async fn a_room_has_one_designer_and_nobody_invites_themselves() {
+    let app = TestApp::new().await;
+    let (_, builder, _designer, room) = room_with_designer(&app).await;
+    let path = format!("/api/rooms/{}/invitations", room.id);
+
+    let second = builder
+        .post_json(
+            &path,
+            &serde_json::json!({"email": "zweite@example.de", "role": "designer"}),
+        )
+        .await;
+    assert_eq!(
+        second.expect_status(StatusCode::CONFLICT).problem().code,
+        "designer_exists"
+    );
+    let myself = builder
+        .post_json(
+            &path,
+            &serde_json::json!({"email": builder.email, "role": "other_applicant"}),
+        )
+        .await;
+    assert_eq!(
+        myself
+            .expect_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .problem()
+            .field
+            .as_deref(),
+        Some("email")
+    );
+    builder
+        .post_json(
+            &path,
+            &serde_json::json!({"email": "fach@example.de", "role": "other_applicant"}),
+        )
+        .await
+        .expect_status(StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn two_designer_invitations_accepted_leave_one_designer() {
+    let app = TestApp::new().await;
+    let (_, builder, room) = app.room().await;
+    let path = format!("/api/rooms/{}/invitations", room.id);
+    let mut tokens = Vec::new();
+    for email in ["a@example.de", "b@example.de"] {
+        let created: InvitationCreated = builder
+            .post_json(
+                &path,
+                &serde_json::json!({"email": email, "role": "designer"}),
+            )
+            .await
+            .json();
+        tokens.push(created.link.rsplit('/').next().unwrap().to_string());
+    }
+    let (first, second) = (app.register("Erste").await, app.register("Zweite").await);
+    first
+        .post(&format!("/api/invitations/{}/accept", tokens[0]))
+        .await
+        .expect_status(StatusCode::OK);
+    let late = second
+        .post(&format!("/api/invitations/{}/accept", tokens[1]))
+        .await;
+    assert_eq!(
+        late.expect_status(StatusCode::CONFLICT).problem().code,
+        "designer_exists"
+    );
+    let designers = builder
+        .room(room.id)
+        .await
+        .members
+        .iter()
+        .filter(|m| m.role == RoomRole::Designer)
+        .count();
+    assert_eq!(designers, 1);
+}

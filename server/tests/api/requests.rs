@@ -239,3 +239,15 @@ async fn the_101st_failed_login_in_an_hour_is_refused_even_with_the_right_passwo
         .await
         .expect_status(StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_wrong_method_is_a_405_problem() {
+    let app = TestApp::new().await;
+    let person = app.register("Bea Builder").await;
+    let problem = person
+        .delete("/api/rooms")
+        .await
+        .expect_status(StatusCode::METHOD_NOT_ALLOWED)
+        .problem();
+    assert_eq!(problem.code, "method_not_allowed");
+}

@@ -137,6 +137,9 @@ pub fn event(locale: Locale, event: &RoomEvent, members: &[MemberView]) -> Strin
                 actor
             )
         }
+        EventPayload::DocumentDownloaded { file_name, .. } => {
+            td_string!(locale, history.document_downloaded, file = file_name, actor)
+        }
         EventPayload::SignatureGiven { .. } => td_string!(locale, history.signature_given, actor),
         // FIXME: the withdrawal's `reason` is an English sentence from the
         // server; a reason code (by the signer / a change to the application)

@@ -307,6 +307,14 @@ pub enum EventPayload {
         sha256: String,
         media_type: String,
     },
+    /// Someone fetched a document version: who saw what, and when, is part of
+    /// the record.
+    DocumentDownloaded {
+        document_id: Uuid,
+        version_id: Uuid,
+        version: i64,
+        file_name: String,
+    },
     SignatureGiven {
         user_id: Uuid,
         role: RoomRole,
@@ -336,6 +344,7 @@ impl EventPayload {
             EventPayload::MemberInvited { .. } => "member_invited",
             EventPayload::MemberJoined { .. } => "member_joined",
             EventPayload::DocumentUploaded { .. } => "document_uploaded",
+            EventPayload::DocumentDownloaded { .. } => "document_downloaded",
             EventPayload::SignatureGiven { .. } => "signature_given",
             EventPayload::SignatureWithdrawn { .. } => "signature_withdrawn",
             EventPayload::CaseNumberAssigned { .. } => "case_number_assigned",

@@ -278,12 +278,16 @@ pub async fn download_document(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     room_for(&app, &user, room_id).await?;
-    // FIXME: downloads are not yet entries of the event log (record issue #7).
     let version = repo::rooms::stored_version(&app.db.read, room_id, version_id)
         .await?
         .ok_or_else(|| ApiError::not_found("document"))?;
     let size = version.size_bytes.max(0) as u64;
     let range = requested_range(&headers, size)?;
+    // A viewer fetching a large plan in pieces is one download, not hundreds:
+    // only a request from the first byte is recorded.
+    if range.as_ref().is_none_or(|r| *r.start() == 0) {
+        record_download(&app, &user, room_id, version_id, &version).await?;
+    }
 
     let options = GetOptions {
         range: range
@@ -343,6 +347,25 @@ pub async fn download_document(
         ),
     );
     Ok(response)
+}
+
+async fn record_download(
+    app: &App,
+    user: &CurrentUser,
+    room_id: Uuid,
+    version_id: Uuid,
+    version: &repo::rooms::StoredVersion,
+) -> ApiResult<()> {
+    let mut write = app.db.begin_room_write(&app.bus).await?;
+    let payload = EventPayload::DocumentDownloaded {
+        document_id: repo::id(&version.document_id),
+        version_id,
+        version: version.version,
+        file_name: version.file_name.clone(),
+    };
+    events::append(&mut write, room_id, Some(&user.actor()), &payload).await?;
+    write.commit().await?;
+    Ok(())
 }
 
 /// The one byte range a request asks for, if any. Several ranges at once are

@@ -517,6 +517,8 @@ pub async fn insert_version(tx: &mut Tx, v: &NewVersion<'_>) -> Result<i64, sqlx
 
 #[derive(sqlx::FromRow)]
 pub struct StoredVersion {
+    pub document_id: String,
+    pub version: i64,
     pub object_key: String,
     pub file_name: String,
     pub size_bytes: i64,
@@ -529,8 +531,8 @@ pub async fn stored_version(
     version_id: Uuid,
 ) -> Result<Option<StoredVersion>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT object_key, file_name, size_bytes, media_type FROM document_versions \
-         WHERE id = $1 AND room_id = $2",
+        "SELECT document_id, version, object_key, file_name, size_bytes, media_type \
+         FROM document_versions WHERE id = $1 AND room_id = $2",
     )
     .bind(version_id.to_string())
     .bind(room_id.to_string())

@@ -65,3 +65,42 @@ async fn a_deleted_entry_is_found_too() {
         .json();
     assert_eq!(broken.first_broken_seq, Some(2));
 }
+
+#[tokio::test]
+async fn a_download_is_recorded_once_with_who_and_which_version() {
+    let app = TestApp::new().await;
+    let (_, builder, designer, room) = room_with_designer(&app).await;
+    let document: DocumentView = builder
+        .upload(
+            room.id,
+            "site_plan",
+            "Lageplan.pdf",
+            real_file("plan_site_landscape_archD.pdf"),
+        )
+        .await
+        .json();
+    let url = format!("{}{}", app.base, document.versions[0].download_url);
+    designer.send(designer.client.get(&url)).await;
+    // A viewer's later pieces of the same file are not downloads of their own.
+    designer
+        .send(designer.client.get(&url).header("range", "bytes=1000-1999"))
+        .await;
+
+    let events: Vec<RoomEvent> = builder
+        .get(&format!("/api/rooms/{}/events", room.id))
+        .await
+        .json();
+    let downloads: Vec<&RoomEvent> = events
+        .iter()
+        .filter(|e| e.payload.kind() == "document_downloaded")
+        .collect();
+    assert_eq!(downloads.len(), 1);
+    assert_eq!(
+        downloads[0].actor.as_ref().unwrap().display_name,
+        "Dana Designer"
+    );
+    assert!(matches!(
+        &downloads[0].payload,
+        EventPayload::DocumentDownloaded { version_id, version: 1, .. } if *version_id == document.versions[0].id
+    ));
+}

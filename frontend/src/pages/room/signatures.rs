@@ -122,10 +122,42 @@ pub fn Actions() -> impl IntoView {
                 .with(|r| r.status == RoomStatus::Draft && r.my_role.is_applicant())
     };
 
+    // The checklist's categories without a document yet: the office may ask
+    // for them, so the applicants see them before they submit.
+    let missing_documents = move || {
+        room.view.with(|r| {
+            if r.status != RoomStatus::Draft || !r.my_role.is_applicant() {
+                return Vec::new();
+            }
+            r.procedure_type
+                .required_categories
+                .iter()
+                .filter(|c| !r.documents.iter().any(|d| d.category == **c))
+                .copied()
+                .collect::<Vec<_>>()
+        })
+    };
+    let has_missing_documents = move || !missing_documents().is_empty();
+
     view! {
-        <Show when=move || can_submit() || can_check() || waiting_for_signatures() || error.get().is_some()>
+        <Show when=move || {
+            can_submit() || can_check() || waiting_for_signatures() || has_missing_documents()
+                || error.get().is_some()
+        }>
             <section class="card actions" aria-labelledby="actions-heading">
                 <h2 id="actions-heading">{t!(i18n, room.actions_heading)}</h2>
+                <Show when=has_missing_documents>
+                    <p class="hint">{t!(i18n, room.documents_missing)}</p>
+                    <ul class="missing-documents">
+                        {move || {
+                            let locale = i18n.get_locale();
+                            missing_documents()
+                                .into_iter()
+                                .map(|category| view! { <li>{labels::category(locale, category)}</li> })
+                                .collect_view()
+                        }}
+                    </ul>
+                </Show>
                 <Show when=waiting_for_signatures>
                     <p class="hint">{t!(i18n, room.submit_needs)}</p>
                 </Show>

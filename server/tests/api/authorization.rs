@@ -344,18 +344,9 @@ async fn scene(people: &[Person; 9], office: Uuid) -> Scene {
         .await
         .expect_status(StatusCode::CREATED)
         .json();
-    builder
-        .post(&format!("/api/rooms/{}/signature", submitted.id))
-        .await
-        .expect_status(StatusCode::OK);
-    designer
-        .post(&format!("/api/rooms/{}/signature", submitted.id))
-        .await
-        .expect_status(StatusCode::OK);
-    builder
-        .post(&format!("/api/rooms/{}/submit", submitted.id))
-        .await
-        .expect_status(StatusCode::OK);
+    builder.sign(submitted.id).await;
+    designer.sign(submitted.id).await;
+    builder.submit(submitted.id).await;
     let invitation: InvitationCreated = builder
         .post_json(
             &format!("/api/rooms/{}/invitations", draft.id),

@@ -287,16 +287,9 @@ async fn fifty_parallel_uploads_and_writes_all_succeed() {
 async fn after_submission_no_document_can_be_added() {
     let app = TestApp::new().await;
     let (_, builder, designer, room) = room_with_designer(&app).await;
-    builder
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
-    designer
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
-    builder
-        .post(&format!("/api/rooms/{}/submit", room.id))
-        .await
-        .expect_status(StatusCode::OK);
+    builder.sign(room.id).await;
+    designer.sign(room.id).await;
+    builder.submit(room.id).await;
 
     let problem = designer
         .upload(

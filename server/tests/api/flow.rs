@@ -39,10 +39,7 @@ async fn builder_and_designer_submit_and_the_caseworker_starts_the_check() {
         .await
         .expect_status(StatusCode::NOT_FOUND);
 
-    builder
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await
-        .expect_status(StatusCode::OK);
+    builder.sign(room.id).await;
     let problem = builder
         .post(&format!("/api/rooms/{}/submit", room.id))
         .await
@@ -51,10 +48,7 @@ async fn builder_and_designer_submit_and_the_caseworker_starts_the_check() {
     assert_eq!(problem.code, "signatures_missing");
     assert!(problem.detail.contains("designer"), "{}", problem.detail);
 
-    designer
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await
-        .expect_status(StatusCode::OK);
+    designer.sign(room.id).await;
     let submitted: RoomView = builder
         .post(&format!("/api/rooms/{}/submit", room.id))
         .await
@@ -107,16 +101,9 @@ async fn every_step_is_in_the_event_log_in_order() {
         )
         .await
         .expect_status(StatusCode::CREATED);
-    builder
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
-    designer
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
-    builder
-        .post(&format!("/api/rooms/{}/submit", room.id))
-        .await
-        .expect_status(StatusCode::OK);
+    builder.sign(room.id).await;
+    designer.sign(room.id).await;
+    builder.submit(room.id).await;
     caseworker
         .post(&format!("/api/rooms/{}/check", room.id))
         .await
@@ -161,14 +148,8 @@ async fn every_step_is_in_the_event_log_in_order() {
 async fn an_upload_after_signing_withdraws_the_signatures_visibly() {
     let app = TestApp::new().await;
     let (_, builder, designer, room) = room_with_designer(&app).await;
-    builder
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await
-        .expect_status(StatusCode::OK);
-    designer
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await
-        .expect_status(StatusCode::OK);
+    builder.sign(room.id).await;
+    designer.sign(room.id).await;
 
     designer
         .upload(
@@ -195,12 +176,8 @@ async fn an_upload_after_signing_withdraws_the_signatures_visibly() {
 async fn a_double_click_on_submit_submits_once() {
     let app = TestApp::new().await;
     let (_, builder, designer, room) = room_with_designer(&app).await;
-    builder
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
-    designer
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
+    builder.sign(room.id).await;
+    designer.sign(room.id).await;
 
     let path = format!("/api/rooms/{}/submit", room.id);
     let (first, second) = tokio::join!(builder.post(&path), builder.post(&path));
@@ -312,18 +289,9 @@ async fn the_queue_is_ordered_by_the_next_deadline_with_its_rule() {
     let second = builder.create_room(office).await;
     builder.invite(second.id, &designer, "designer").await;
     for room in [&first, &second] {
-        builder
-            .post(&format!("/api/rooms/{}/signature", room.id))
-            .await
-            .expect_status(StatusCode::OK);
-        designer
-            .post(&format!("/api/rooms/{}/signature", room.id))
-            .await
-            .expect_status(StatusCode::OK);
-        builder
-            .post(&format!("/api/rooms/{}/submit", room.id))
-            .await
-            .expect_status(StatusCode::OK);
+        builder.sign(room.id).await;
+        designer.sign(room.id).await;
+        builder.submit(room.id).await;
     }
     // The first room was received three weeks later than the second.
     let later = chrono::Utc::now() + chrono::Duration::weeks(3);

@@ -94,10 +94,7 @@ async fn a_client_that_reconnects_gets_every_missed_event_once_in_order() {
 
     // 20 events happen while the builder is away.
     for _ in 0..10 {
-        designer
-            .post(&format!("/api/rooms/{}/signature", room.id))
-            .await
-            .expect_status(StatusCode::OK);
+        designer.sign(room.id).await;
         designer
             .delete(&format!("/api/rooms/{}/signature", room.id))
             .await
@@ -110,10 +107,7 @@ async fn a_client_that_reconnects_gets_every_missed_event_once_in_order() {
         assert_eq!(next_event(&mut socket).await.seq, expected);
     }
     // Then live events follow without a gap or a repeat.
-    designer
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await
-        .expect_status(StatusCode::OK);
+    designer.sign(room.id).await;
     assert_eq!(next_event(&mut socket).await.seq, seen + 21);
 }
 
@@ -238,10 +232,7 @@ async fn an_event_made_through_one_instance_reaches_a_socket_on_another() {
     let mut socket = connect(&b, &on_b).await;
     subscribe(&mut socket, room.id, builder.room(room.id).await.last_seq).await;
 
-    designer
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await
-        .expect_status(StatusCode::OK);
+    designer.sign(room.id).await;
     let event = next_event(&mut socket).await;
     assert!(matches!(
         event.payload,

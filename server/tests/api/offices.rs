@@ -21,16 +21,9 @@ async fn a_caseworker_of_another_office_sees_nothing_of_this_one() {
         )
         .await
         .expect_status(StatusCode::CREATED);
-    builder
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
-    designer
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
-    builder
-        .post(&format!("/api/rooms/{}/submit", room.id))
-        .await
-        .expect_status(StatusCode::OK);
+    builder.sign(room.id).await;
+    designer.sign(room.id).await;
+    builder.submit(room.id).await;
 
     let our_queue: Vec<QueueItem> = ours.get("/api/queue").await.json();
     let their_queue: Vec<QueueItem> = theirs.get("/api/queue").await.json();
@@ -59,16 +52,9 @@ async fn an_office_admin_does_not_work_cases() {
     let admin = app
         .staff(office, "Anna Admin", OfficeRole::OfficeAdmin)
         .await;
-    builder
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
-    designer
-        .post(&format!("/api/rooms/{}/signature", room.id))
-        .await;
-    builder
-        .post(&format!("/api/rooms/{}/submit", room.id))
-        .await
-        .expect_status(StatusCode::OK);
+    builder.sign(room.id).await;
+    designer.sign(room.id).await;
+    builder.submit(room.id).await;
 
     let me: Me = admin.get("/api/me").await.json();
     assert_eq!(me.offices[0].role, OfficeRole::OfficeAdmin);

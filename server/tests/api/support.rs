@@ -366,6 +366,22 @@ impl Person {
         .await
     }
 
+    /// Signs the declaration in a room; it must succeed.
+    pub async fn sign(&self, room_id: Uuid) -> RoomView {
+        self.post(&format!("/api/rooms/{room_id}/signature"))
+            .await
+            .expect_status(StatusCode::OK)
+            .json()
+    }
+
+    /// Submits the application; it must succeed.
+    pub async fn submit(&self, room_id: Uuid) -> RoomView {
+        self.post(&format!("/api/rooms/{room_id}/submit"))
+            .await
+            .expect_status(StatusCode::OK)
+            .json()
+    }
+
     /// Invites `other` as designer and lets them accept.
     pub async fn invite(&self, room_id: Uuid, other: &Person, role: &str) -> InvitationCreated {
         let created: InvitationCreated = self

@@ -1,10 +1,12 @@
 //! Just enough identity for now: password accounts, a signed session token in
 //! an httpOnly cookie, and the extractor that turns it into a person.
 //!
-//! FIXME: sessions are a single JWT lasting `SESSION_HOURS`, with no refresh
-//! token, idle timeout or server-side revocation yet; the identity issue (#6)
-//! brings rotating refresh tokens, logout that ends the session on the server
-//! and login throttling.
+//! A session is a row in `sessions` and a JWT naming it; logout revokes the
+//! row, so a copied cookie stops working at once.
+//!
+//! FIXME: a session lasts `SESSION_HOURS` with no refresh token, idle timeout
+//! or list of one's sessions yet (identity issue #6), and an open socket is
+//! not yet closed when its session is revoked, only when it expires (#5).
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -64,6 +66,8 @@ pub async fn verify_password(password: String, stored: Option<String>) -> bool {
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: Uuid,
+    /// The session row this token belongs to; revoking the row ends it.
+    sid: Uuid,
     iss: String,
     aud: String,
     iat: i64,
@@ -85,18 +89,12 @@ impl TokenKeys {
         })
     }
 
-    pub fn issue(&self, user_id: Uuid) -> anyhow::Result<String> {
-        self.issue_until(
-            user_id,
-            chrono::Utc::now().timestamp() + SESSION_HOURS * 3600,
-        )
-    }
-
-    /// A token that expires at `exp` (seconds since the epoch).
-    pub fn issue_until(&self, user_id: Uuid, exp: i64) -> anyhow::Result<String> {
+    /// A token for a session that expires at `exp` (seconds since the epoch).
+    pub fn issue(&self, user_id: Uuid, session_id: Uuid, exp: i64) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp().min(exp);
         let claims = Claims {
             sub: user_id,
+            sid: session_id,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
@@ -110,9 +108,8 @@ impl TokenKeys {
         )?)
     }
 
-    /// The user a token names and when it expires, if it is genuine, current
-    /// and meant for us.
-    pub fn verify(&self, token: &str) -> Option<(Uuid, i64)> {
+    /// What a token says, if it is genuine, current and meant for us.
+    pub fn verify(&self, token: &str) -> Option<TokenClaims> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
@@ -121,8 +118,55 @@ impl TokenKeys {
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .ok()
-            .map(|data| (data.claims.sub, data.claims.exp))
+            .map(|data| TokenClaims {
+                user_id: data.claims.sub,
+                session_id: data.claims.sid,
+                expires: data.claims.exp,
+            })
     }
+}
+
+/// What a verified token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenClaims {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    /// Seconds since the epoch.
+    pub expires: i64,
+}
+
+/// Opens a session for a person who just proved who they are, and returns
+/// its token for the cookie.
+pub async fn start_session(app: &App, user_id: Uuid) -> anyhow::Result<String> {
+    start_session_until(
+        app,
+        user_id,
+        chrono::Utc::now().timestamp() + SESSION_HOURS * 3600,
+    )
+    .await
+}
+
+/// Opens a session that ends at `exp` (seconds since the epoch).
+pub async fn start_session_until(app: &App, user_id: Uuid, exp: i64) -> anyhow::Result<String> {
+    let session_id = Uuid::now_v7();
+    let mut tx = app.db.begin().await?;
+    crate::repo::users::insert_session(&mut tx, session_id, user_id, exp * 1000).await?;
+    tx.commit().await?;
+    app.keys.issue(user_id, session_id, exp)
+}
+
+/// Ends the session the request's cookie belongs to, if it has a valid one.
+pub async fn end_session(app: &App, headers: &axum::http::HeaderMap) -> anyhow::Result<()> {
+    let jar = axum_extra::extract::CookieJar::from_headers(headers);
+    if let Some(claims) = jar
+        .get(SESSION_COOKIE)
+        .and_then(|c| app.keys.verify(c.value()))
+    {
+        let mut tx = app.db.begin().await?;
+        crate::repo::users::revoke_session(&mut tx, claims.session_id).await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
@@ -172,9 +216,17 @@ pub async fn user_from_headers(
     let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
         return Ok(None);
     };
-    let Some((id, expires)) = app.keys.verify(&token) else {
+    let Some(TokenClaims {
+        user_id: id,
+        session_id,
+        expires,
+    }) = app.keys.verify(&token)
+    else {
         return Ok(None);
     };
+    if !crate::repo::users::session_active(&app.db.read, session_id, id).await? {
+        return Ok(None);
+    }
     let profile = crate::repo::users::profile(&app.db.read, id).await?;
     Ok(profile.map(|row| CurrentUser {
         id,
@@ -201,11 +253,17 @@ impl FromRequestParts<App> for CurrentUser {
 mod tests {
     use super::*;
 
+    fn in_an_hour() -> i64 {
+        chrono::Utc::now().timestamp() + 3600
+    }
+
     #[test]
     fn a_token_signed_with_another_key_is_refused() {
         let ours = TokenKeys::new("a-secret-of-at-least-thirty-two-chars!").unwrap();
         let theirs = TokenKeys::new("another-secret-of-thirty-two-chars!!!").unwrap();
-        let token = theirs.issue(Uuid::now_v7()).unwrap();
+        let token = theirs
+            .issue(Uuid::now_v7(), Uuid::now_v7(), in_an_hour())
+            .unwrap();
         assert_eq!(ours.verify(&token), None);
     }
 
@@ -214,7 +272,8 @@ mod tests {
         let keys = TokenKeys::new("a-secret-of-at-least-thirty-two-chars!").unwrap();
         let id = Uuid::now_v7();
         assert_eq!(
-            keys.verify(&keys.issue(id).unwrap()).map(|(user, _)| user),
+            keys.verify(&keys.issue(id, Uuid::nil(), in_an_hour()).unwrap())
+                .map(|c| c.user_id),
             Some(id)
         );
     }
@@ -222,7 +281,9 @@ mod tests {
     #[test]
     fn an_unsigned_token_is_refused() {
         let keys = TokenKeys::new("a-secret-of-at-least-thirty-two-chars!").unwrap();
-        let token = keys.issue(Uuid::now_v7()).unwrap();
+        let token = keys
+            .issue(Uuid::now_v7(), Uuid::now_v7(), in_an_hour())
+            .unwrap();
         let mut parts: Vec<&str> = token.split('.').collect();
         // {"alg":"none","typ":"JWT"}
         parts[0] = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";

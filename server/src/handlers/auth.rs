@@ -41,7 +41,7 @@ pub async fn register(
     tracing::info!(user.id = %id, "account registered");
 
     let jar = jar.add(auth::session_cookie(
-        app.keys.issue(id)?,
+        auth::start_session(&app, id).await?,
         app.config.secure_cookies(),
     ));
     Ok((StatusCode::CREATED, jar, axum::Json(me_of(&app, id).await?)))
@@ -94,7 +94,7 @@ pub async fn login(
     let id = repo::id(&credentials.expect("verified above").id);
     tracing::info!(user.id = %id, "logged in");
     let jar = jar.add(auth::session_cookie(
-        app.keys.issue(id)?,
+        auth::start_session(&app, id).await?,
         app.config.secure_cookies(),
     ));
     Ok((jar, axum::Json(me_of(&app, id).await?)))
@@ -118,13 +118,16 @@ fn address_hash(address: &str) -> String {
     hex::encode(Sha256::digest(address.as_bytes()))
 }
 
-/// Logs out: the session cookie is removed.
+/// Logs out: the session ends on the server and the cookie is removed.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "accounts", responses((status = 204, description = "Logged out")))]
-pub async fn logout(State(app): State<App>, jar: CookieJar) -> (StatusCode, CookieJar) {
-    (
-        StatusCode::NO_CONTENT,
-        jar.add(auth::cleared_cookie(app.config.secure_cookies())),
-    )
+pub async fn logout(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> ApiResult<(StatusCode, CookieJar)> {
+    auth::end_session(&app, &headers).await?;
+    let jar = jar.add(auth::cleared_cookie(app.config.secure_cookies()));
+    Ok((StatusCode::NO_CONTENT, jar))
 }
 
 /// The logged-in person.

@@ -144,3 +144,42 @@ pub async fn record_failure(
         .await?;
     Ok(())
 }
+
+pub async fn insert_session(
+    tx: &mut Tx,
+    id: Uuid,
+    user_id: Uuid,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id.to_string())
+    .bind(user_id.to_string())
+    .bind(db::to_millis(db::now()))
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether the session exists, belongs to the user and was not revoked.
+pub async fn session_active(db: &AnyPool, id: Uuid, user_id: Uuid) -> Result<bool, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(id.to_string())
+    .bind(user_id.to_string())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some())
+}
+
+pub async fn revoke_session(tx: &mut Tx, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(db::to_millis(db::now()))
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -187,7 +187,9 @@ async fn a_socket_closes_with_its_own_code_when_the_session_expires() {
     let builder = app.register("Bea Builder").await;
     // Past its expiry but within the leeway: accepted for about one more second.
     let exp = chrono::Utc::now().timestamp() - server::auth::LEEWAY_SECONDS as i64 + 1;
-    let token = app.app.keys.issue_until(builder.id, exp).unwrap();
+    let token = server::auth::start_session_until(&app.app, builder.id, exp)
+        .await
+        .unwrap();
     let short = Person {
         session: format!("vr_session={token}"),
         ..builder

@@ -132,9 +132,18 @@ async fn a_forged_or_garbled_session_is_not_logged_in() {
 }
 
 #[tokio::test]
-async fn logout_ends_the_session_in_the_browser() {
+async fn logout_ends_the_session_on_the_server_not_only_in_the_browser() {
     let app = TestApp::new().await;
     let person = app.register("Bea Builder").await;
+    let other_session = app.anonymous();
+    other_session
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": person.email, "password": PASSWORD}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
+
     person
         .post("/api/auth/logout")
         .await
@@ -143,6 +152,20 @@ async fn logout_ends_the_session_in_the_browser() {
         .get("/api/me")
         .await
         .expect_status(StatusCode::UNAUTHORIZED);
+
+    // A copy of the old cookie is worthless now.
+    let copied = reqwest::Client::new()
+        .get(app.url("/api/me"))
+        .header("cookie", &person.session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(copied.status(), StatusCode::UNAUTHORIZED);
+    // The same person's other session goes on.
+    other_session
+        .get("/api/me")
+        .await
+        .expect_status(StatusCode::OK);
 }
 
 #[tokio::test]

@@ -52,12 +52,11 @@ pub async fn upload_document(
 
     // A new version keeps its document's category.
     let category = match query.document_id {
-        Some(document_id) => {
-            let mut tx = app.db.begin().await?;
-            let category = repo::rooms::document_category(&mut tx, room_id, document_id).await?;
-            tx.rollback().await?;
-            category.ok_or_else(|| ApiError::not_found("document"))?
-        }
+        // A plain read: on SQLite a write transaction would hold the single
+        // writer while nothing is written.
+        Some(document_id) => repo::rooms::document_category(&app.db.read, room_id, document_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("document"))?,
         None => query.category,
     };
 

@@ -443,7 +443,7 @@ pub async fn document(
 
 /// The category of a document of this room, for adding a version to it.
 pub async fn document_category(
-    tx: &mut Tx,
+    db: &AnyPool,
     room_id: Uuid,
     document_id: Uuid,
 ) -> Result<Option<DocumentCategory>, sqlx::Error> {
@@ -451,7 +451,7 @@ pub async fn document_category(
         sqlx::query_as("SELECT category FROM documents WHERE id = $1 AND room_id = $2")
             .bind(document_id.to_string())
             .bind(room_id.to_string())
-            .fetch_optional(&mut **tx)
+            .fetch_optional(db)
             .await?;
     Ok(row.and_then(|(c,)| DocumentCategory::parse(&c)))
 }

@@ -347,3 +347,38 @@ async fn a_range_request_gets_exactly_those_bytes() {
     assert_eq!(whole.headers["accept-ranges"], "bytes");
     assert_eq!(whole.body.len(), bytes.len());
 }
+
+#[tokio::test]
+async fn a_new_version_of_another_rooms_document_is_refused_and_stores_nothing() {
+    let app = TestApp::new().await;
+    let (office, builder, room) = app.room().await;
+    let other_room = builder.create_room(office).await;
+    let theirs: DocumentView = builder
+        .upload(
+            other_room.id,
+            "site_plan",
+            "plan.pdf",
+            real_file("pdfa2b_verapdf.pdf"),
+        )
+        .await
+        .json();
+
+    for document_id in [theirs.id, uuid::Uuid::now_v7()] {
+        let url = format!("{}/api/rooms/{}/documents", app.base, room.id);
+        let request = builder
+            .client
+            .post(url)
+            .query(&[
+                ("category", "site_plan"),
+                ("file_name", "v2.pdf"),
+                ("document_id", &document_id.to_string()),
+            ])
+            .body(real_file("pdfa2b_verapdf.pdf"));
+        builder
+            .send(request)
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+    }
+    assert!(builder.room(room.id).await.documents.is_empty());
+    assert!(app.stored_objects(room.id).await.is_empty());
+}

@@ -274,3 +274,20 @@ async fn a_wrong_method_is_a_405_problem() {
         .problem();
     assert_eq!(problem.code, "method_not_allowed");
 }
+
+#[tokio::test]
+async fn an_expired_session_is_not_logged_in() {
+    let app = TestApp::new().await;
+    let person = app.register("Bea Builder").await;
+    let long_ago = chrono::Utc::now().timestamp() - server::auth::LEEWAY_SECONDS as i64 - 60;
+    let token = server::auth::start_session_until(&app.app, person.id, long_ago)
+        .await
+        .unwrap();
+    let answer = reqwest::Client::new()
+        .get(app.url("/api/me"))
+        .header("cookie", format!("vr_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+}

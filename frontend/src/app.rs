@@ -95,7 +95,12 @@ fn Header() -> impl IntoView {
                             let name = me.display_name;
                             view! {
                                 <div class="account">
-                                    <span>{move || t_string!(i18n, header.logged_in_as, name = name.clone())}</span>
+                                    <span>
+                                        {move || {
+                                            let name = name.clone();
+                                            t_string!(i18n, header.logged_in_as, name)
+                                        }}
+                                    </span>
                                     <button type="button" class="secondary" on:click=logout.clone()>
                                         {t!(i18n, header.logout)}
                                     </button>
@@ -127,7 +132,11 @@ fn LanguageSwitch() -> impl IntoView {
         }
     };
     view! {
-        <div class="language-switch" role="group" aria-label=move || t_string!(i18n, header.language)>
+        <div
+            class="language-switch"
+            role="group"
+            aria-label=move || t_string!(i18n, header.language)
+        >
             {button(Locale::de, "de", "Deutsch")}
             {button(Locale::en, "en", "English")}
         </div>

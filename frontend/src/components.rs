@@ -49,7 +49,8 @@ pub fn ErrorMessage(error: RwSignal<Option<ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         error.get().map(|error| {
-            view! { <p class="message error" role="alert">{labels::problem(i18n.get_locale(), &error)}</p> }
+            let text = labels::problem(i18n.get_locale(), &error);
+            view! { <p class="message error" role="alert">{text}</p> }
         })
     }
 }

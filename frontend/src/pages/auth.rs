@@ -63,7 +63,9 @@ pub fn LoginPage() -> impl IntoView {
             </form>
             <p>
                 {t!(i18n, login.no_account)} " "
-                <A href=move || with_next("/register", &next.get())>{t!(i18n, login.register_link)}</A>
+                <A href=move || with_next("/register", &next.get())>
+                    {t!(i18n, login.register_link)}
+                </A>
             </p>
         </div>
     }

@@ -29,7 +29,9 @@ pub fn InvitationPage() -> impl IntoView {
             <h1>{t!(i18n, invitation.heading)}</h1>
             {move || match preview.get() {
                 None => view! { <Loading/> }.into_any(),
-                Some(Err(err)) => view! { <ErrorMessage error=RwSignal::new(Some(err))/> }.into_any(),
+                Some(Err(err)) => {
+                    view! { <ErrorMessage error=RwSignal::new(Some(err))/> }.into_any()
+                }
                 Some(Ok(preview)) => view! { <Invitation token=token.get() preview/> }.into_any(),
             }}
         </div>

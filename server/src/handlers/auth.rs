@@ -18,11 +18,17 @@ use crate::error::{ApiError, ApiResult};
 use crate::repo;
 
 /// Creates an account and logs it in.
-#[utoipa::path(post, path = "/api/auth/register", tag = "accounts", request_body = RegisterRequest, responses(
-    (status = 201, body = Me, description = "Registered and logged in"),
-    (status = 409, body = shared::Problem, description = "The e-mail address has an account"),
-    (status = 422, body = shared::Problem, description = "A field is not acceptable"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/register",
+    tag = "accounts",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, body = Me, description = "Registered and logged in"),
+        (status = 409, body = shared::Problem, description = "The e-mail address has an account"),
+        (status = 422, body = shared::Problem, description = "A field is not acceptable"),
+    )
+)]
 pub async fn register(
     State(app): State<App>,
     jar: CookieJar,
@@ -48,11 +54,17 @@ pub async fn register(
 }
 
 /// Logs in with e-mail address and password.
-#[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest, responses(
-    (status = 200, body = Me, description = "Logged in; the session cookie is set"),
-    (status = 401, body = shared::Problem, description = "Address or password wrong"),
-    (status = 429, body = shared::Problem, description = "Too many failed logins in the last hour"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "accounts",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = Me, description = "Logged in; the session cookie is set"),
+        (status = 401, body = shared::Problem, description = "Address or password wrong"),
+        (status = 429, body = shared::Problem, description = "Too many failed logins"),
+    )
+)]
 pub async fn login(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -119,7 +131,11 @@ fn address_hash(address: &str) -> String {
 }
 
 /// Logs out: the session ends on the server and the cookie is removed.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "accounts", responses((status = 204, description = "Logged out")))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    tag = "accounts",
+    responses((status = 204, description = "Logged out")))]
 pub async fn logout(
     State(app): State<App>,
     headers: HeaderMap,

@@ -197,7 +197,8 @@ fn upload_error(err: UploadError, limit: u64) -> ApiError {
         UploadError::Interrupted(cause) => ApiError::bad_request(
             "upload_interrupted",
             format!(
-                "The upload broke off before the file was complete ({cause}). Nothing was stored; please upload it again."
+                "The upload broke off before the file was complete ({cause}). Nothing was \
+                 stored; please upload it again."
             ),
         ),
         UploadError::Store(err) => ApiError::internal(err),

@@ -8,7 +8,11 @@ use shared::{ClientConfig, Readiness};
 use crate::app::App;
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process is up")))]
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "The process is up")))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
@@ -29,7 +33,11 @@ pub async fn readyz(State(app): State<App>) -> impl IntoResponse {
 }
 
 /// Limits the interface checks before sending anything.
-#[utoipa::path(get, path = "/api/config", tag = "operations", responses((status = 200, body = ClientConfig)))]
+#[utoipa::path(
+    get,
+    path = "/api/config",
+    tag = "operations",
+    responses((status = 200, body = ClientConfig)))]
 pub async fn client_config(State(app): State<App>) -> axum::Json<ClientConfig> {
     axum::Json(ClientConfig {
         max_upload_bytes: app.config.max_upload_bytes,

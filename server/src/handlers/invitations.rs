@@ -21,13 +21,20 @@ use crate::repo;
 const INVITATION_DAYS: i64 = 14;
 
 /// The builder invites a designer or another applicant party.
-#[utoipa::path(post, path = "/api/rooms/{room_id}/invitations", tag = "rooms", params(("room_id" = Uuid, Path)), request_body = InviteRequest, responses(
-    (status = 201, body = InvitationCreated, description = "Invited; the link is mailed and shown"),
-    (status = 403, body = Problem, description = "Only the builder invites"),
-    (status = 404, body = Problem),
-    (status = 409, body = Problem, description = "Not editable now, or the room has a designer"),
-    (status = 422, body = Problem, description = "Address or role not acceptable"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/rooms/{room_id}/invitations",
+    tag = "rooms",
+    params(("room_id" = Uuid, Path)),
+    request_body = InviteRequest,
+    responses(
+        (status = 201, body = InvitationCreated, description = "Invited; link mailed"),
+        (status = 403, body = Problem, description = "Only the builder invites"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Not now, or has a designer"),
+        (status = 422, body = Problem, description = "Address or role not acceptable"),
+    )
+)]
 pub async fn invite_member(
     State(app): State<App>,
     user: CurrentUser,
@@ -116,11 +123,17 @@ fn token_hash(token: &str) -> String {
 }
 
 /// What an invitation link leads to, before accepting it.
-#[utoipa::path(get, path = "/api/invitations/{token}", tag = "rooms", params(("token" = String, Path)), responses(
-    (status = 200, body = InvitationPreview),
-    (status = 404, body = Problem, description = "No such invitation"),
-    (status = 410, body = Problem, description = "Used or expired"),
-))]
+#[utoipa::path(
+    get,
+    path = "/api/invitations/{token}",
+    tag = "rooms",
+    params(("token" = String, Path)),
+    responses(
+        (status = 200, body = InvitationPreview),
+        (status = 404, body = Problem, description = "No such invitation"),
+        (status = 410, body = Problem, description = "Used or expired"),
+    )
+)]
 pub async fn preview_invitation(
     State(app): State<App>,
     Path(token): Path<String>,
@@ -139,13 +152,19 @@ pub async fn preview_invitation(
 /// whoever holds it and is logged in: the link is the credential, as it is in
 /// the mail. (Binding it to the invited address means nothing while addresses
 /// are not verified; identity issue #6.)
-#[utoipa::path(post, path = "/api/invitations/{token}/accept", tag = "rooms", params(("token" = String, Path)), responses(
-    (status = 200, body = InvitationAccepted),
-    (status = 401, body = Problem, description = "Log in or register first"),
-    (status = 404, body = Problem),
-    (status = 409, body = Problem, description = "Already a member, or the room has a designer"),
-    (status = 410, body = Problem, description = "Used or expired"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/invitations/{token}/accept",
+    tag = "rooms",
+    params(("token" = String, Path)),
+    responses(
+        (status = 200, body = InvitationAccepted),
+        (status = 401, body = Problem, description = "Log in or register first"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Member, or has a designer"),
+        (status = 410, body = Problem, description = "Used or expired"),
+    )
+)]
 pub async fn accept_invitation(
     State(app): State<App>,
     user: CurrentUser,

@@ -75,7 +75,8 @@ async fn run(app: App, user: CurrentUser, socket: WebSocket) {
     loop {
         tokio::select! {
             _ = &mut session_ends => {
-                let frame = CloseFrame { code: CLOSE_SESSION_EXPIRED, reason: "session expired".into() };
+                let reason = "session expired".into();
+                let frame = CloseFrame { code: CLOSE_SESSION_EXPIRED, reason };
                 let _ = sink.send(Message::Close(Some(frame))).await;
                 return;
             }

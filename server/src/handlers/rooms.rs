@@ -30,11 +30,17 @@ pub async fn list_rooms(
 }
 
 /// Starts a room: the caller becomes its builder.
-#[utoipa::path(post, path = "/api/rooms", tag = "rooms", request_body = CreateRoomRequest, responses(
-    (status = 201, body = RoomView),
-    (status = 401, body = Problem),
-    (status = 422, body = Problem, description = "Office, procedure type, title or address not acceptable"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/rooms",
+    tag = "rooms",
+    request_body = CreateRoomRequest,
+    responses(
+        (status = 201, body = RoomView),
+        (status = 401, body = Problem),
+        (status = 422, body = Problem, description = "A field is not acceptable"),
+    )
+)]
 pub async fn create_room(
     State(app): State<App>,
     user: CurrentUser,
@@ -90,11 +96,17 @@ pub async fn create_room(
 }
 
 /// The room as the caller may see it.
-#[utoipa::path(get, path = "/api/rooms/{room_id}", tag = "rooms", params(("room_id" = Uuid, Path)), responses(
-    (status = 200, body = RoomView),
-    (status = 401, body = Problem),
-    (status = 404, body = Problem, description = "No such room, or no access to it"),
-))]
+#[utoipa::path(
+    get,
+    path = "/api/rooms/{room_id}",
+    tag = "rooms",
+    params(("room_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = RoomView),
+        (status = 401, body = Problem),
+        (status = 404, body = Problem, description = "No such room, or no access to it"),
+    )
+)]
 pub async fn get_room(
     State(app): State<App>,
     user: CurrentUser,
@@ -111,11 +123,17 @@ pub struct EventsQuery {
 }
 
 /// The room's history: its event log after a sequence number, oldest first.
-#[utoipa::path(get, path = "/api/rooms/{room_id}/events", tag = "rooms", params(("room_id" = Uuid, Path), EventsQuery), responses(
-    (status = 200, body = Vec<RoomEvent>),
-    (status = 401, body = Problem),
-    (status = 404, body = Problem),
-))]
+#[utoipa::path(
+    get,
+    path = "/api/rooms/{room_id}/events",
+    tag = "rooms",
+    params(("room_id" = Uuid, Path), EventsQuery),
+    responses(
+        (status = 200, body = Vec<RoomEvent>),
+        (status = 401, body = Problem),
+        (status = 404, body = Problem),
+    )
+)]
 pub async fn list_events(
     State(app): State<App>,
     user: CurrentUser,
@@ -128,11 +146,17 @@ pub async fn list_events(
 }
 
 /// Recomputes the room's hash chain: whether its record is as it was written.
-#[utoipa::path(get, path = "/api/rooms/{room_id}/verification", tag = "record", params(("room_id" = Uuid, Path)), responses(
-    (status = 200, body = ChainVerification),
-    (status = 401, body = Problem),
-    (status = 404, body = Problem),
-))]
+#[utoipa::path(
+    get,
+    path = "/api/rooms/{room_id}/verification",
+    tag = "record",
+    params(("room_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = ChainVerification),
+        (status = 401, body = Problem),
+        (status = 404, body = Problem),
+    )
+)]
 pub async fn verify_room(
     State(app): State<App>,
     user: CurrentUser,
@@ -157,12 +181,18 @@ pub async fn verify_room(
 }
 
 /// Signs the declaration as builder or designer.
-#[utoipa::path(post, path = "/api/rooms/{room_id}/signature", tag = "rooms", params(("room_id" = Uuid, Path)), responses(
-    (status = 200, body = RoomView, description = "Signed"),
-    (status = 403, body = Problem, description = "The caller's role does not sign"),
-    (status = 404, body = Problem),
-    (status = 409, body = Problem, description = "Signed already, or no longer a draft"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/rooms/{room_id}/signature",
+    tag = "rooms",
+    params(("room_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = RoomView, description = "Signed"),
+        (status = 403, body = Problem, description = "The caller's role does not sign"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Signed already, or no longer a draft"),
+    )
+)]
 pub async fn sign_application(
     State(app): State<App>,
     user: CurrentUser,
@@ -195,12 +225,18 @@ pub async fn sign_application(
 }
 
 /// Withdraws the caller's signature.
-#[utoipa::path(delete, path = "/api/rooms/{room_id}/signature", tag = "rooms", params(("room_id" = Uuid, Path)), responses(
-    (status = 200, body = RoomView, description = "Withdrawn"),
-    (status = 403, body = Problem),
-    (status = 404, body = Problem),
-    (status = 409, body = Problem, description = "Not signed, or no longer a draft"),
-))]
+#[utoipa::path(
+    delete,
+    path = "/api/rooms/{room_id}/signature",
+    tag = "rooms",
+    params(("room_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = RoomView, description = "Withdrawn"),
+        (status = 403, body = Problem),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Not signed, or no longer a draft"),
+    )
+)]
 pub async fn withdraw_signature(
     State(app): State<App>,
     user: CurrentUser,
@@ -228,12 +264,18 @@ pub async fn withdraw_signature(
 
 /// Submits the application to the office; needs the builder's and the
 /// designer's declarations. Assigns the case number.
-#[utoipa::path(post, path = "/api/rooms/{room_id}/submit", tag = "procedure", params(("room_id" = Uuid, Path)), responses(
-    (status = 200, body = RoomView, description = "Submitted"),
-    (status = 403, body = Problem, description = "Only the builder submits"),
-    (status = 404, body = Problem),
-    (status = 409, body = Problem, description = "A signature is missing, or submitted already"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/rooms/{room_id}/submit",
+    tag = "procedure",
+    params(("room_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = RoomView, description = "Submitted"),
+        (status = 403, body = Problem, description = "Only the builder submits"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Signature missing, or submitted"),
+    )
+)]
 pub async fn submit_application(
     State(app): State<App>,
     user: CurrentUser,
@@ -266,12 +308,18 @@ pub async fn submit_application(
 }
 
 /// The caseworker starts the completeness check.
-#[utoipa::path(post, path = "/api/rooms/{room_id}/check", tag = "procedure", params(("room_id" = Uuid, Path)), responses(
-    (status = 200, body = RoomView, description = "The check has started"),
-    (status = 403, body = Problem, description = "Only the office checks"),
-    (status = 404, body = Problem),
-    (status = 409, body = Problem, description = "Not in the submitted status"),
-))]
+#[utoipa::path(
+    post,
+    path = "/api/rooms/{room_id}/check",
+    tag = "procedure",
+    params(("room_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = RoomView, description = "The check has started"),
+        (status = 403, body = Problem, description = "Only the office checks"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Not in the submitted status"),
+    )
+)]
 pub async fn start_check(
     State(app): State<App>,
     user: CurrentUser,

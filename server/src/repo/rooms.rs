@@ -184,7 +184,8 @@ pub async fn insert(tx: &mut Tx, room: &NewRoom<'_>) -> Result<Uuid, sqlx::Error
     let now = db::to_millis(db::now());
     sqlx::query(
         "INSERT INTO rooms (id, office_id, procedure_type_id, title, site_address, status, \
-         created_at, updated_at, last_seq, last_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8)",
+         created_at, updated_at, last_seq, last_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8)",
     )
     .bind(id.to_string())
     .bind(room.office_id.to_string())

@@ -79,9 +79,11 @@ fn rows() -> Vec<Row> {
             template: "/api/auth/register",
             path: |_| "/api/auth/register".into(),
             body: |_| {
-                Some(
-                    json!({"email": format!("{}@example.de", Uuid::new_v4().simple()), "password": PASSWORD, "display_name": "Neu"}),
-                )
+                Some(json!({
+                    "email": format!("{}@example.de", Uuid::new_v4().simple()),
+                    "password": PASSWORD,
+                    "display_name": "Neu",
+                }))
             },
             expected: [201; 9],
         },
@@ -118,9 +120,12 @@ fn rows() -> Vec<Row> {
             template: "/api/rooms",
             path: |_| "/api/rooms".into(),
             body: |s| {
-                Some(
-                    json!({"office_id": s.office, "procedure_type_id": s.draft.procedure_type.id, "title": "Garage", "site_address": "Weg 2"}),
-                )
+                Some(json!({
+                    "office_id": s.office,
+                    "procedure_type_id": s.draft.procedure_type.id,
+                    "title": "Garage",
+                    "site_address": "Weg 2",
+                }))
             },
             expected: [401, 201, 201, 201, 201, 201, 201, 201, 201],
         },

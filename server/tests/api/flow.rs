@@ -168,7 +168,11 @@ async fn an_upload_after_signing_withdraws_the_signatures_visibly() {
         .get(&format!("/api/rooms/{}/events?after_seq=6", room.id))
         .await
         .json();
-    let withdrawn = events.iter().filter(|e| matches!(&e.payload, EventPayload::SignatureWithdrawn { reason, .. } if reason.contains("changed"))).count();
+    let lapsed = |e: &&RoomEvent| {
+        matches!(&e.payload, EventPayload::SignatureWithdrawn { reason, .. }
+            if reason.contains("changed"))
+    };
+    let withdrawn = events.iter().filter(lapsed).count();
     assert_eq!(withdrawn, 2);
 }
 

@@ -82,7 +82,8 @@ async fn the_designers_upload_reaches_the_builders_open_socket() {
     assert_eq!(event.seq, now + 1);
     assert_eq!(event.actor.unwrap().display_name, "Dana Designer");
     assert!(
-        matches!(event.payload, EventPayload::DocumentUploaded { ref file_name, .. } if file_name == "Lageplan.pdf")
+        matches!(event.payload, EventPayload::DocumentUploaded { ref file_name, .. }
+            if file_name == "Lageplan.pdf")
     );
 }
 

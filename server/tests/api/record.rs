@@ -101,6 +101,7 @@ async fn a_download_is_recorded_once_with_who_and_which_version() {
     );
     assert!(matches!(
         &downloads[0].payload,
-        EventPayload::DocumentDownloaded { version_id, version: 1, .. } if *version_id == document.versions[0].id
+        EventPayload::DocumentDownloaded { version_id, version: 1, .. }
+            if *version_id == document.versions[0].id
     ));
 }

@@ -68,7 +68,11 @@ async fn an_address_registers_once_whatever_its_case() {
         .anonymous()
         .post_json(
             "/api/auth/register",
-            &json!({"email": first.email.to_uppercase(), "password": PASSWORD, "display_name": "B"}),
+            &json!({
+                "email": first.email.to_uppercase(),
+                "password": PASSWORD,
+                "display_name": "B",
+            }),
         )
         .await
         .expect_status(StatusCode::CONFLICT)

@@ -44,6 +44,7 @@ impl App {
     pub async fn start(config: Config) -> anyhow::Result<App> {
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
+        crate::repo::procedure::ensure_default_bodies(&db).await?;
         let bus = Bus::default();
         if db.backend == Backend::Postgres {
             live::spawn_pg_listener(config.database_url.clone(), bus.clone());

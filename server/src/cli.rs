@@ -59,6 +59,24 @@ pub enum Command {
         #[arg(long, env = "VR_STAFF_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Adds a person to one of an office's consulted bodies (municipality,
+    /// fire_protection, monument_protection, nature_conservation,
+    /// road_authority), creating the account if needed. Without --password
+    /// one is generated and printed.
+    CreateBodyMember {
+        /// The office's id or its exact name.
+        #[arg(long)]
+        office: String,
+        /// The body's key, e.g. fire_protection.
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        display_name: String,
+        #[arg(long, env = "VR_STAFF_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
 }
 
 fn parse_office_role(value: &str) -> Result<OfficeRole, String> {
@@ -94,34 +112,70 @@ pub async fn create_office(config: &Config, name: &str, state: &str) -> anyhow::
 pub async fn create_staff(
     config: &Config,
     office: &str,
-    email: &str,
-    display_name: &str,
+    person: &NewPerson<'_>,
     role: OfficeRole,
-    password: Option<String>,
 ) -> anyhow::Result<Option<String>> {
-    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
-    let name = Line::parse(display_name, "name", 100)
+    let db = connect(config).await?;
+    let office_id = find_office(&db, office).await?;
+    let (user_id, generated, mut tx) = account(&db, person).await?;
+    repo::users::add_staff(&mut tx, office_id, user_id, role)
+        .await
+        .context("this person works in that office already")?;
+    tx.commit().await?;
+    Ok(generated)
+}
+
+/// Returns the password when one was generated.
+pub async fn create_body_member(
+    config: &Config,
+    office: &str,
+    body: &str,
+    person: &NewPerson<'_>,
+) -> anyhow::Result<Option<String>> {
+    let db = connect(config).await?;
+    let office_id = find_office(&db, office).await?;
+    let body_id = repo::procedure::body_by_key(&db.read, office_id, body.trim())
+        .await?
+        .with_context(|| format!("the office has no consulted body {body:?}"))?;
+    let (user_id, generated, mut tx) = account(&db, person).await?;
+    repo::procedure::add_body_member(&mut tx, body_id, user_id)
+        .await
+        .context("this person is a member of that body already")?;
+    tx.commit().await?;
+    Ok(generated)
+}
+
+/// Who a new account is for, as given on the command line.
+pub struct NewPerson<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password: Option<String>,
+}
+
+/// The person's account, created if needed, inside a transaction the caller
+/// finishes; with the password when one was generated.
+async fn account(
+    db: &Db,
+    person: &NewPerson<'_>,
+) -> anyhow::Result<(Uuid, Option<String>, crate::db::Tx)> {
+    let email = Email::parse(person.email).map_err(anyhow::Error::msg)?;
+    let name = Line::parse(person.display_name, "name", 100)
         .map_err(anyhow::Error::msg)?
         .into_string();
-    let generated = password.is_none().then(generate_password);
-    let password = password
+    let generated = person.password.is_none().then(generate_password);
+    let password = person
+        .password
+        .clone()
         .or_else(|| generated.clone())
         .expect("one of the two is set");
     let password = NewPassword::parse(&password).map_err(anyhow::Error::msg)?;
-
-    let db = connect(config).await?;
-    let office_id = find_office(&db, office).await?;
     let hash = auth::hash_password(password.expose().to_owned()).await?;
     let mut tx = db.begin().await?;
     let user_id = match repo::users::id_by_email(&mut tx, email.as_str()).await? {
         Some(existing) => existing,
         None => repo::users::insert(&mut tx, email.as_str(), &name, &hash).await?,
     };
-    repo::users::add_staff(&mut tx, office_id, user_id, role)
-        .await
-        .context("this person works in that office already")?;
-    tx.commit().await?;
-    Ok(generated)
+    Ok((user_id, generated, tx))
 }
 
 /// One room's verdict, as the verify command prints it.
@@ -147,6 +201,7 @@ pub async fn verify(config: &Config, room: Option<Uuid>) -> anyhow::Result<Vec<R
 async fn connect(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    repo::procedure::ensure_default_bodies(&db).await?;
     Ok(db)
 }
 

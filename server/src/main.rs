@@ -52,14 +52,39 @@ async fn main() -> anyhow::Result<()> {
             role,
             password,
         } => {
-            let generated =
-                cli::create_staff(&config, &office, &email, &display_name, role, password).await?;
-            match generated {
-                Some(password) => println!("{email} {password}"),
-                None => println!("{email}"),
-            }
+            let person = cli::NewPerson {
+                email: &email,
+                display_name: &display_name,
+                password,
+            };
+            let generated = cli::create_staff(&config, &office, &person, role).await?;
+            print_account(&email, generated);
             Ok(())
         }
+        Command::CreateBodyMember {
+            office,
+            body,
+            email,
+            display_name,
+            password,
+        } => {
+            let person = cli::NewPerson {
+                email: &email,
+                display_name: &display_name,
+                password,
+            };
+            let generated = cli::create_body_member(&config, &office, &body, &person).await?;
+            print_account(&email, generated);
+            Ok(())
+        }
+    }
+}
+
+/// The new account's address, and its password when one was generated.
+fn print_account(email: &str, generated: Option<String>) {
+    match generated {
+        Some(password) => println!("{email} {password}"),
+        None => println!("{email}"),
     }
 }
 

@@ -19,7 +19,9 @@ use utoipa_axum::routes;
 
 use crate::app::App;
 use crate::error::ApiError;
-use crate::handlers::{auth, documents, health, invitations, live, offices, queue, rooms};
+use crate::handlers::{
+    auth, documents, health, invitations, live, offices, procedure, queue, rooms,
+};
 
 /// The header every state-changing API request must carry. A page of another
 /// site cannot set it without a CORS preflight, which we never grant.
@@ -59,6 +61,23 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(rooms::sign_application, rooms::withdraw_signature))
         .routes(routes!(rooms::submit_application))
         .routes(routes!(rooms::start_check))
+        .routes(routes!(procedure::request_missing_items))
+        .routes(routes!(procedure::resubmit_application))
+        .routes(routes!(procedure::mark_complete))
+        .routes(routes!(procedure::withdraw_application))
+        .routes(routes!(procedure::deem_withdrawn))
+        .routes(routes!(procedure::list_bodies))
+        .routes(routes!(procedure::request_statements))
+        .routes(routes!(procedure::mark_request_read))
+        .routes(routes!(procedure::request_extension))
+        .routes(routes!(procedure::grant_extension))
+        .routes(routes!(procedure::submit_statement))
+        .routes(routes!(procedure::withdraw_request))
+        .routes(routes!(procedure::reopen_request))
+        .routes(routes!(procedure::release_statement))
+        .routes(routes!(procedure::decide))
+        .routes(routes!(procedure::close_room))
+        .routes(routes!(procedure::list_inbox))
         .routes(routes!(invitations::invite_member))
         .routes(routes!(invitations::preview_invitation))
         .routes(routes!(invitations::accept_invitation))

@@ -150,6 +150,14 @@ pub struct RoomView {
     pub members: Vec<MemberView>,
     pub documents: Vec<DocumentView>,
     pub signatures: Vec<SignatureView>,
+    /// The caseworker who took the case by starting the check.
+    pub assigned_to: Option<ActorRef>,
+    /// Requests for missing items, oldest first; the last may be open.
+    pub missing_items: Vec<MissingItemsView>,
+    /// Statement requests the caller may see: all for the office and the
+    /// applicants, only its own for a consulted body.
+    pub statement_requests: Vec<StatementRequestView>,
+    pub decision: Option<DecisionView>,
     /// What the caller may do now; the interface shows exactly these buttons.
     pub allowed: Vec<RoomAction>,
     /// The sequence number of the newest event this view includes.
@@ -192,6 +200,216 @@ pub enum RoomAction {
     WithdrawSignature,
     Submit,
     StartCheck,
+    RequestMissingItems,
+    Resubmit,
+    MarkComplete,
+    Withdraw,
+    DeemWithdrawn,
+    RequestStatements,
+    UploadNotice,
+    Decide,
+    Close,
+}
+
+// ---------------------------------------------------------------- procedure
+
+/// `POST /api/rooms/{room_id}/missing-items`: one request with every item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MissingItemsRequest {
+    pub items: Vec<MissingItem>,
+    /// The period the applicants have, e.g. `4w` or `30d`.
+    pub period: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MissingItemsView {
+    pub id: Uuid,
+    pub requested_by: ActorRef,
+    pub requested_at: DateTime<Utc>,
+    pub items: Vec<MissingItem>,
+    pub deadline: DeadlineView,
+    /// When the applicants resubmitted; `None` while the request is open.
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// A reason for a step that needs one (withdrawal, reopening).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+/// A consulted body of an office.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BodyView {
+    pub id: Uuid,
+    /// Stable key, e.g. `municipality`, `fire_protection`.
+    pub key: String,
+    pub name: String,
+    /// The municipality whose consent the law requires: its period is the
+    /// consent rule's, and silence counts as consent.
+    pub consent_required: bool,
+}
+
+/// `POST /api/rooms/{room_id}/statement-requests`: one request per body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatementRequestsCreate {
+    pub body_ids: Vec<Uuid>,
+    pub question: String,
+    /// The documents the bodies may read.
+    pub document_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExtensionRequest {
+    /// How much longer, e.g. `2w`.
+    pub period: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatementSubmit {
+    pub verdict: Verdict,
+    /// The statement; for an objection, its reasons.
+    pub text: String,
+    /// One entry per condition; required for consent with conditions.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+}
+
+/// Something a person may do with one statement request now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestAction {
+    Answer,
+    RequestExtension,
+    GrantExtension,
+    Withdraw,
+    Reopen,
+    Release,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatementRequestView {
+    pub id: Uuid,
+    pub body: BodyView,
+    pub question: String,
+    pub requested_by: ActorRef,
+    pub requested_at: DateTime<Utc>,
+    /// The documents shared with the body.
+    pub document_ids: Vec<Uuid>,
+    /// `overdue` when the deadline passed without an answer.
+    pub status: RequestStatus,
+    pub deadline: DeadlineView,
+    /// For the municipality: its deadline passed without an answer, so its
+    /// consent counts as given (§ 36 (2) sentence 2 BauGB).
+    pub consent_deemed_given: bool,
+    pub extension: Option<ExtensionView>,
+    /// The statement versions the caller may see, oldest first.
+    pub statements: Vec<StatementView>,
+    pub allowed: Vec<RequestAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExtensionView {
+    pub period: String,
+    pub reason: String,
+    pub requested_at: DateTime<Utc>,
+    pub granted_at: Option<DateTime<Utc>>,
+}
+
+/// A submitted statement; never changed, a correction is a new version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatementView {
+    pub id: Uuid,
+    pub version: i64,
+    /// The version this one corrects.
+    pub replaces: Option<Uuid>,
+    pub verdict: Verdict,
+    pub text: String,
+    pub conditions: Vec<String>,
+    pub submitted_by: ActorRef,
+    pub submitted_at: DateTime<Utc>,
+    /// When the office showed it to the applicants.
+    pub released_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/rooms/{room_id}/decision`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DecisionRequest {
+    pub outcome: DecisionOutcome,
+    /// Conditions; required for approval with conditions, refused otherwise.
+    #[serde(default)]
+    pub conditions: Vec<DecisionCondition>,
+    /// The notice PDF, uploaded before as a document of category `notice`.
+    pub notice_version_id: Uuid,
+    /// A fee notice, uploaded as category `fee_notice`, with its amount.
+    #[serde(default)]
+    pub fee: Option<FeeInput>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FeeInput {
+    pub amount_cents: i64,
+    pub version_id: Uuid,
+    #[serde(default)]
+    pub paid: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DecisionView {
+    pub outcome: DecisionOutcome,
+    pub conditions: Vec<DecisionConditionView>,
+    pub decided_by: ActorRef,
+    pub decided_at: DateTime<Utc>,
+    pub notice: DocumentVersionView,
+    pub fee: Option<FeeView>,
+    /// The applicant's first retrieval of the notice.
+    pub retrieved_at: Option<DateTime<Utc>>,
+    /// The legal delivery date: the day after retrieval (§ 41 (2a) VwVfG).
+    pub delivery_date: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DecisionConditionView {
+    pub text: String,
+    pub statement_id: Option<Uuid>,
+    /// The body whose statement the condition came from.
+    pub body_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FeeView {
+    pub amount_cents: i64,
+    pub paid: bool,
+    pub notice: DocumentVersionView,
+}
+
+/// One open request in a consulted body's inbox, soonest deadline first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InboxItem {
+    pub room_id: Uuid,
+    pub room_title: String,
+    pub site_address: String,
+    pub case_number: Option<String>,
+    pub office_name: String,
+    pub request: StatementRequestView,
 }
 
 // ---------------------------------------------------------------- invitations
@@ -280,6 +498,8 @@ pub struct DocumentVersionView {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct QueueItem {
     pub room: RoomSummary,
+    /// The caseworker who took the case.
+    pub assigned_to: Option<ActorRef>,
     pub builder_name: Option<String>,
     pub document_count: i64,
 }

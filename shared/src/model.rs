@@ -112,6 +112,9 @@ pub enum RoomRole {
     /// Staff of the office the room belongs to (not a stored membership:
     /// it follows from the person's role in that office).
     Caseworker,
+    /// A member of a consulted body (*Träger öffentlicher Belange*) the office
+    /// asked for a statement; follows from the request, like the caseworker's.
+    ConsultedBody,
 }
 
 impl RoomRole {
@@ -121,6 +124,7 @@ impl RoomRole {
             RoomRole::Designer => "designer",
             RoomRole::OtherApplicant => "other_applicant",
             RoomRole::Caseworker => "caseworker",
+            RoomRole::ConsultedBody => "consulted_body",
         }
     }
 
@@ -130,6 +134,7 @@ impl RoomRole {
             RoomRole::Designer,
             RoomRole::OtherApplicant,
             RoomRole::Caseworker,
+            RoomRole::ConsultedBody,
         ]
         .into_iter()
         .find(|r| r.as_str() == value)
@@ -193,10 +198,15 @@ pub enum DocumentCategory {
     PowerOfAttorney,
     Photos,
     Other,
+    /// The office's notice (*Bescheid*), released with the decision.
+    Notice,
+    /// The office's fee notice (*Gebührenbescheid*).
+    FeeNotice,
 }
 
 impl DocumentCategory {
-    pub const ALL: [DocumentCategory; 16] = [
+    /// The categories the applicants file; the checklist chooses from these.
+    pub const APPLICATION: [DocumentCategory; 16] = [
         DocumentCategory::SitePlan,
         DocumentCategory::FloorPlans,
         DocumentCategory::Sections,
@@ -214,6 +224,10 @@ impl DocumentCategory {
         DocumentCategory::Photos,
         DocumentCategory::Other,
     ];
+
+    /// The categories only the office files, with the decision.
+    pub const OFFICE: [DocumentCategory; 2] =
+        [DocumentCategory::Notice, DocumentCategory::FeeNotice];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -233,13 +247,21 @@ impl DocumentCategory {
             DocumentCategory::PowerOfAttorney => "power_of_attorney",
             DocumentCategory::Photos => "photos",
             DocumentCategory::Other => "other",
+            DocumentCategory::Notice => "notice",
+            DocumentCategory::FeeNotice => "fee_notice",
         }
     }
 
     pub fn parse(value: &str) -> Option<DocumentCategory> {
-        DocumentCategory::ALL
+        DocumentCategory::APPLICATION
             .into_iter()
+            .chain(DocumentCategory::OFFICE)
             .find(|c| c.as_str() == value)
+    }
+
+    /// Whether the office files documents of this category (never the applicants).
+    pub fn is_office(self) -> bool {
+        DocumentCategory::OFFICE.contains(&self)
     }
 
     /// Drawings, where CAD and BIM formats are accepted besides PDF.
@@ -314,6 +336,10 @@ pub enum EventPayload {
         version_id: Uuid,
         version: i64,
         file_name: String,
+        /// The consulted body the downloader read it for, if any: only that
+        /// body and the office see such an entry.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body_id: Option<Uuid>,
     },
     SignatureGiven {
         user_id: Uuid,
@@ -334,6 +360,94 @@ pub enum EventPayload {
         to: RoomStatus,
         reason: Option<String>,
     },
+    /// The office asks the applicants for what is missing or deficient.
+    MissingItemsRequested {
+        request_id: Uuid,
+        items: Vec<MissingItem>,
+        /// The period the caseworker set, e.g. `4w`.
+        period: String,
+        due_date: NaiveDate,
+    },
+    /// The office asks a consulted body for a statement.
+    StatementRequested {
+        request_id: Uuid,
+        body_id: Uuid,
+        body_name: String,
+        question: String,
+        document_ids: Vec<Uuid>,
+        due_date: NaiveDate,
+    },
+    /// A member of the body opened the request for the first time.
+    StatementRequestRead {
+        request_id: Uuid,
+        body_id: Uuid,
+    },
+    ExtensionRequested {
+        request_id: Uuid,
+        body_id: Uuid,
+        period: String,
+        reason: String,
+    },
+    ExtensionGranted {
+        request_id: Uuid,
+        body_id: Uuid,
+        period: String,
+        due_date: NaiveDate,
+    },
+    /// A statement, or a corrected version of one (`replaces`).
+    StatementSubmitted {
+        statement_id: Uuid,
+        request_id: Uuid,
+        body_id: Uuid,
+        version: i64,
+        replaces: Option<Uuid>,
+        verdict: Verdict,
+        conditions: Vec<String>,
+    },
+    StatementRequestWithdrawn {
+        request_id: Uuid,
+        body_id: Uuid,
+        reason: String,
+    },
+    /// The office asks the body to answer again (a new statement version).
+    StatementRequestReopened {
+        request_id: Uuid,
+        body_id: Uuid,
+        reason: String,
+    },
+    /// The office shows a statement to the applicants.
+    StatementReleased {
+        statement_id: Uuid,
+        body_name: String,
+        verdict: Verdict,
+    },
+    DecisionMade {
+        outcome: DecisionOutcome,
+        conditions: Vec<DecisionCondition>,
+        notice_version_id: Uuid,
+        fee_amount_cents: Option<i64>,
+    },
+    /// An applicant retrieved the notice for the first time. It counts as
+    /// announced on the day after retrieval (§ 41 (2a) VwVfG).
+    NoticeDelivered {
+        version_id: Uuid,
+        retrieved_by: Uuid,
+        delivery_date: NaiveDate,
+    },
+}
+
+/// Who may read an event of the log (`server/src/domain/policy.rs` decides
+/// who counts as which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Everyone with access to the room, consulted bodies included.
+    Everyone,
+    /// The applicants and the office.
+    Parties,
+    /// The office alone.
+    Office,
+    /// The office and this one consulted body.
+    Body(Uuid),
 }
 
 impl EventPayload {
@@ -349,8 +463,198 @@ impl EventPayload {
             EventPayload::SignatureWithdrawn { .. } => "signature_withdrawn",
             EventPayload::CaseNumberAssigned { .. } => "case_number_assigned",
             EventPayload::StatusChanged { .. } => "status_changed",
+            EventPayload::MissingItemsRequested { .. } => "missing_items_requested",
+            EventPayload::StatementRequested { .. } => "statement_requested",
+            EventPayload::StatementRequestRead { .. } => "statement_request_read",
+            EventPayload::ExtensionRequested { .. } => "extension_requested",
+            EventPayload::ExtensionGranted { .. } => "extension_granted",
+            EventPayload::StatementSubmitted { .. } => "statement_submitted",
+            EventPayload::StatementRequestWithdrawn { .. } => "statement_request_withdrawn",
+            EventPayload::StatementRequestReopened { .. } => "statement_request_reopened",
+            EventPayload::StatementReleased { .. } => "statement_released",
+            EventPayload::DecisionMade { .. } => "decision_made",
+            EventPayload::NoticeDelivered { .. } => "notice_delivered",
         }
     }
+
+    /// Who may read this entry. Bodies never see each other's requests and
+    /// statements; applicants see a statement once it is released.
+    pub fn audience(&self) -> Audience {
+        use EventPayload::*;
+        match self {
+            RoomCreated { .. } | CaseNumberAssigned { .. } | StatusChanged { .. } => {
+                Audience::Everyone
+            }
+            DocumentUploaded { category, .. } if category.is_office() => Audience::Office,
+            DocumentDownloaded {
+                body_id: Some(body_id),
+                ..
+            } => Audience::Body(*body_id),
+            MemberInvited { .. }
+            | MemberJoined { .. }
+            | DocumentUploaded { .. }
+            | DocumentDownloaded { .. }
+            | SignatureGiven { .. }
+            | SignatureWithdrawn { .. }
+            | MissingItemsRequested { .. }
+            | StatementReleased { .. }
+            | DecisionMade { .. }
+            | NoticeDelivered { .. } => Audience::Parties,
+            StatementRequested { body_id, .. }
+            | StatementRequestRead { body_id, .. }
+            | ExtensionRequested { body_id, .. }
+            | ExtensionGranted { body_id, .. }
+            | StatementSubmitted { body_id, .. }
+            | StatementRequestWithdrawn { body_id, .. }
+            | StatementRequestReopened { body_id, .. } => Audience::Body(*body_id),
+        }
+    }
+}
+
+/// One item of a request for missing documents: a checklist category, a
+/// free text, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MissingItem {
+    #[serde(default)]
+    pub category: Option<DocumentCategory>,
+    /// What is missing or deficient, in the caseworker's words; may be empty
+    /// when the category says it all.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// A consulted body's verdict (*Votum*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    NoObjection,
+    /// Consent with conditions, each listed.
+    ConsentWithConditions,
+    /// Objection; the text gives the reasons.
+    Objection,
+    NotConcerned,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 4] = [
+        Verdict::NoObjection,
+        Verdict::ConsentWithConditions,
+        Verdict::Objection,
+        Verdict::NotConcerned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::NoObjection => "no_objection",
+            Verdict::ConsentWithConditions => "consent_with_conditions",
+            Verdict::Objection => "objection",
+            Verdict::NotConcerned => "not_concerned",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.as_str() == value)
+    }
+}
+
+/// Where a statement request stands. `overdue` is not stored: it is an open
+/// request whose deadline has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Open,
+    Read,
+    ExtensionRequested,
+    ExtensionGranted,
+    Answered,
+    Overdue,
+    Withdrawn,
+    Reopened,
+}
+
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 8] = [
+        RequestStatus::Open,
+        RequestStatus::Read,
+        RequestStatus::ExtensionRequested,
+        RequestStatus::ExtensionGranted,
+        RequestStatus::Answered,
+        RequestStatus::Overdue,
+        RequestStatus::Withdrawn,
+        RequestStatus::Reopened,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Open => "open",
+            RequestStatus::Read => "read",
+            RequestStatus::ExtensionRequested => "extension_requested",
+            RequestStatus::ExtensionGranted => "extension_granted",
+            RequestStatus::Answered => "answered",
+            RequestStatus::Overdue => "overdue",
+            RequestStatus::Withdrawn => "withdrawn",
+            RequestStatus::Reopened => "reopened",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<RequestStatus> {
+        RequestStatus::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    /// Whether the body still has to answer.
+    pub fn awaits_answer(self) -> bool {
+        matches!(
+            self,
+            RequestStatus::Open
+                | RequestStatus::Read
+                | RequestStatus::ExtensionRequested
+                | RequestStatus::ExtensionGranted
+                | RequestStatus::Overdue
+                | RequestStatus::Reopened
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionOutcome {
+    Approved,
+    ApprovedWithConditions,
+    Rejected,
+}
+
+impl DecisionOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionOutcome::Approved => "approved",
+            DecisionOutcome::ApprovedWithConditions => "approved_with_conditions",
+            DecisionOutcome::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<DecisionOutcome> {
+        [
+            DecisionOutcome::Approved,
+            DecisionOutcome::ApprovedWithConditions,
+            DecisionOutcome::Rejected,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == value)
+    }
+}
+
+/// A condition (*Nebenbestimmung*) of a permit, traced to the statement it
+/// came from where it did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DecisionCondition {
+    pub text: String,
+    #[serde(default)]
+    pub statement_id: Option<Uuid>,
 }
 
 /// Which deadline of the procedure a date is.
@@ -360,6 +664,13 @@ impl EventPayload {
 pub enum DeadlineKind {
     /// The office's completeness check of a received application.
     CompletenessCheck,
+    /// The applicants' period to supply missing items.
+    MissingItems,
+    /// A consulted body's statement.
+    Statement,
+    /// The municipality's consent; when it passes, the consent is deemed
+    /// given (§ 36 (2) sentence 2 BauGB).
+    MunicipalConsent,
 }
 
 /// A legal deadline with the rule that produced it.
@@ -372,6 +683,12 @@ pub struct DeadlineView {
     /// The moment it is over: 24:00 Berlin time of `due_date`.
     pub due_at: DateTime<Utc>,
     pub overdue: bool,
+    /// The statement request the deadline belongs to, if any.
+    #[serde(default)]
+    pub request_id: Option<Uuid>,
+    /// Whom it concerns besides the kind, e.g. the consulted body's name.
+    #[serde(default)]
+    pub subject: Option<String>,
     /// How the date was computed, step by step, in German and in English.
     pub rule_de: String,
     pub rule_en: String,

@@ -102,6 +102,33 @@ pub fn compute(
         });
     }
 
+    let end = off_holidays(end, calendar, &mut steps);
+    Deadline {
+        start,
+        end,
+        due_at: end_of_day(end),
+        paused: pauses.iter().any(|p| p.until.is_none()),
+        steps,
+    }
+}
+
+/// A deadline lengthened by `period`, counted from its old end (§ 190 BGB),
+/// e.g. an extension granted to a consulted body.
+pub fn extend(deadline: &Deadline, period: Period, calendar: &Calendar) -> Deadline {
+    let mut steps = deadline.steps.clone();
+    let end = count(deadline.end, period, &mut steps);
+    let end = off_holidays(end, calendar, &mut steps);
+    Deadline {
+        start: deadline.start,
+        end,
+        due_at: end_of_day(end),
+        paused: deadline.paused,
+        steps,
+    }
+}
+
+/// The first working day from `end` on, each move written down.
+fn off_holidays(mut end: NaiveDate, calendar: &Calendar, steps: &mut Vec<Step>) -> NaiveDate {
     while !calendar.is_working_day(end) {
         let because = calendar.holiday(end).unwrap_or(match end.weekday() {
             chrono::Weekday::Sat => "Samstag",
@@ -115,14 +142,7 @@ pub fn compute(
         });
         end = next;
     }
-
-    Deadline {
-        start,
-        end,
-        due_at: end_of_day(end),
-        paused: pauses.iter().any(|p| p.until.is_none()),
-        steps,
-    }
+    end
 }
 
 impl Deadline {
@@ -686,5 +706,30 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn an_extension_counts_from_the_old_end_and_moves_off_holidays() {
+        let calendar = Calendar::for_state("MV");
+        // 1 month from 28 Feb 2027 ends on Tuesday 30 March (after Easter).
+        let deadline = compute(
+            noon("2027-02-28"),
+            Period::Months(1),
+            &calendar,
+            &[],
+            date("2027-02-28"),
+        );
+        assert_eq!(deadline.end, date("2027-03-30"));
+        // Two weeks more: Tuesday 13 April.
+        let extended = extend(&deadline, Period::Weeks(2), &calendar);
+        assert_eq!(extended.end, date("2027-04-13"));
+        assert!(
+            extended
+                .explain_en()
+                .ends_with("2 weeks from 2027-03-30: 2027-04-13")
+        );
+        // Four days more: Saturday 3 April, so Monday 5 April.
+        let short = extend(&deadline, Period::Days(4), &calendar);
+        assert_eq!(short.end, date("2027-04-05"));
     }
 }

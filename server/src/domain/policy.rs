@@ -1,7 +1,10 @@
 //! Who may do what in a room. Every handler asks here; none decides by itself.
 //! Deny by default: an action not granted below is refused.
 
-use shared::{RoomAction, RoomRole, RoomStatus, Transition};
+use shared::{
+    Audience, RequestAction, RequestStatus, RoomAction, RoomRole, RoomStatus, Transition,
+};
+use uuid::Uuid;
 
 use super::procedure;
 
@@ -15,6 +18,10 @@ pub struct RoomFacts {
     pub signed: bool,
     /// Roles whose declaration submission still needs.
     pub unsigned_roles: Vec<RoomRole>,
+    /// An open request for missing items whose deadline has passed.
+    pub missing_items_overdue: bool,
+    /// Statement requests still awaiting an answer within their deadline.
+    pub requests_pending: bool,
 }
 
 /// A refusal, with the reason in words the user can act on.
@@ -117,6 +124,166 @@ pub fn check(action: RoomAction, facts: &RoomFacts) -> Result<(), Refusal> {
             Transition::StartCheck,
             "Only the building office checks an application.",
         ),
+        RoomAction::RequestMissingItems => transition(
+            facts,
+            Transition::RequestMissingItems,
+            "Only the building office asks for missing items.",
+        ),
+        RoomAction::Resubmit => transition(
+            facts,
+            Transition::Resubmit,
+            "Only the builder or the designer resubmits the application.",
+        ),
+        RoomAction::MarkComplete => transition(
+            facts,
+            Transition::MarkComplete,
+            "Only the building office declares an application complete.",
+        ),
+        RoomAction::Withdraw => transition(
+            facts,
+            Transition::Withdraw,
+            "Only the builder withdraws the application.",
+        ),
+        RoomAction::DeemWithdrawn => {
+            transition(
+                facts,
+                Transition::DeemWithdrawn,
+                "Only the building office treats an application as withdrawn.",
+            )?;
+            if !facts.missing_items_overdue {
+                return Err(Refusal::not_now(
+                    "deadline_not_missed",
+                    "The applicants' deadline for the missing items has not passed yet.",
+                ));
+            }
+            Ok(())
+        }
+        RoomAction::RequestStatements | RoomAction::UploadNotice => {
+            require(
+                facts.role == RoomRole::Caseworker,
+                "Only the building office does this.",
+            )?;
+            require_status(
+                facts,
+                RoomStatus::InReview,
+                "This is possible only while the application is in review.",
+            )
+        }
+        RoomAction::Decide => {
+            transition(
+                facts,
+                Transition::Decide,
+                "Only the building office decides.",
+            )?;
+            if facts.requests_pending {
+                return Err(Refusal::not_now(
+                    "statements_pending",
+                    "Consulted bodies still have time to answer. Wait for their statements \
+                     or their deadlines, or withdraw the requests.",
+                ));
+            }
+            Ok(())
+        }
+        RoomAction::Close => transition(
+            facts,
+            Transition::Close,
+            "Only the building office closes a room.",
+        ),
+    }
+}
+
+/// What the policy needs to know about one statement request.
+#[derive(Debug, Clone)]
+pub struct RequestPolicyFacts {
+    pub room_status: RoomStatus,
+    pub role: RoomRole,
+    /// Whether the caller is a member of the body asked.
+    pub own_body: bool,
+    /// The stored status (never `overdue`).
+    pub status: RequestStatus,
+    /// The newest statement exists and is not released yet.
+    pub unreleased_statement: bool,
+}
+
+pub fn check_request(action: RequestAction, facts: &RequestPolicyFacts) -> Result<(), Refusal> {
+    let body = facts.role == RoomRole::ConsultedBody && facts.own_body;
+    let office = facts.role == RoomRole::Caseworker;
+    let in_review = facts.room_status == RoomStatus::InReview;
+    let (granted, who, now, why) = match action {
+        RequestAction::Answer => (
+            body,
+            "Only a member of the consulted body answers its request.",
+            in_review && facts.status != RequestStatus::Withdrawn,
+            "The request is withdrawn or the procedure has moved on.",
+        ),
+        RequestAction::RequestExtension => (
+            body,
+            "Only a member of the consulted body asks for more time.",
+            in_review
+                && matches!(
+                    facts.status,
+                    RequestStatus::Open | RequestStatus::Read | RequestStatus::Reopened
+                ),
+            "More time can be asked for once, while the request is open.",
+        ),
+        RequestAction::GrantExtension => (
+            office,
+            "Only the building office grants more time.",
+            in_review && facts.status == RequestStatus::ExtensionRequested,
+            "No extension has been asked for.",
+        ),
+        RequestAction::Withdraw => (
+            office,
+            "Only the building office withdraws a request.",
+            in_review && facts.status.awaits_answer(),
+            "Only a request still awaiting its answer can be withdrawn.",
+        ),
+        RequestAction::Reopen => (
+            office,
+            "Only the building office reopens a request.",
+            in_review && facts.status == RequestStatus::Answered,
+            "Only an answered request can be reopened.",
+        ),
+        RequestAction::Release => (
+            office,
+            "Only the building office releases statements to the applicants.",
+            facts.unreleased_statement,
+            "There is no statement waiting to be released.",
+        ),
+    };
+    require(granted, who)?;
+    if now {
+        Ok(())
+    } else {
+        Err(Refusal::not_now("wrong_status", why))
+    }
+}
+
+/// Everything the caller may do with a request now.
+pub fn allowed_request(facts: &RequestPolicyFacts) -> Vec<RequestAction> {
+    [
+        RequestAction::Answer,
+        RequestAction::RequestExtension,
+        RequestAction::GrantExtension,
+        RequestAction::Withdraw,
+        RequestAction::Reopen,
+        RequestAction::Release,
+    ]
+    .into_iter()
+    .filter(|action| check_request(*action, facts).is_ok())
+    .collect()
+}
+
+/// Whether a reader in `role` (acting for `body`, if a consulted body) may
+/// read an event meant for `audience`.
+pub fn sees(role: RoomRole, body: Option<Uuid>, audience: Audience) -> bool {
+    match (audience, role) {
+        (Audience::Everyone, _) => true,
+        (_, RoomRole::Caseworker) => true,
+        (Audience::Parties, role) => role.is_applicant(),
+        (Audience::Office, _) => false,
+        (Audience::Body(id), RoomRole::ConsultedBody) => body == Some(id),
+        (Audience::Body(_), _) => false,
     }
 }
 
@@ -129,6 +296,15 @@ pub fn allowed(facts: &RoomFacts) -> Vec<RoomAction> {
         RoomAction::WithdrawSignature,
         RoomAction::Submit,
         RoomAction::StartCheck,
+        RoomAction::RequestMissingItems,
+        RoomAction::Resubmit,
+        RoomAction::MarkComplete,
+        RoomAction::Withdraw,
+        RoomAction::DeemWithdrawn,
+        RoomAction::RequestStatements,
+        RoomAction::UploadNotice,
+        RoomAction::Decide,
+        RoomAction::Close,
     ]
     .into_iter()
     .filter(|action| check(*action, facts).is_ok())
@@ -186,6 +362,7 @@ fn role_name(role: RoomRole) -> &'static str {
         RoomRole::Designer => "designer",
         RoomRole::OtherApplicant => "other applicant",
         RoomRole::Caseworker => "caseworker",
+        RoomRole::ConsultedBody => "consulted body",
     }
 }
 
@@ -205,34 +382,161 @@ mod tests {
             role,
             signed: false,
             unsigned_roles: vec![],
+            missing_items_overdue: false,
+            requests_pending: false,
         }
     }
 
-    /// Every action × role × status: granted exactly where the table says.
+    const ROLES: [RoomRole; 5] = [Builder, Designer, OtherApplicant, Caseworker, ConsultedBody];
+
+    /// Every action × role × status: granted exactly where the state diagram
+    /// of PRODUCT.md says, refused everywhere else.
     #[test]
     fn the_room_action_table_holds_for_every_role_and_status() {
-        let roles = [Builder, Designer, OtherApplicant, Caseworker];
+        use RoomStatus as S;
         for status in RoomStatus::ALL {
-            for role in roles {
+            for role in ROLES {
                 let granted = allowed(&facts(role, status));
-                let editable = matches!(status, RoomStatus::Draft | RoomStatus::AwaitingApplicant);
-                let draft = status == RoomStatus::Draft;
+                let editable = matches!(status, S::Draft | S::AwaitingApplicant);
+                let before_decision = matches!(
+                    status,
+                    S::Draft
+                        | S::Submitted
+                        | S::CompletenessCheck
+                        | S::AwaitingApplicant
+                        | S::InReview
+                );
+                let office = role == Caseworker;
                 let expected: Vec<RoomAction> = [
                     (Invite, role == Builder && editable),
                     (Upload, role.is_applicant() && editable),
-                    (Sign, role.must_sign() && draft),
+                    (Sign, role.must_sign() && status == S::Draft),
                     (WithdrawSignature, false),
-                    (Submit, role == Builder && draft),
+                    (Submit, role == Builder && status == S::Draft),
+                    (StartCheck, office && status == S::Submitted),
                     (
-                        StartCheck,
-                        role == Caseworker && status == RoomStatus::Submitted,
+                        RequestMissingItems,
+                        office && status == S::CompletenessCheck,
                     ),
+                    (Resubmit, role.must_sign() && status == S::AwaitingApplicant),
+                    (MarkComplete, office && status == S::CompletenessCheck),
+                    (Withdraw, role == Builder && before_decision),
+                    (DeemWithdrawn, false),
+                    (RequestStatements, office && status == S::InReview),
+                    (UploadNotice, office && status == S::InReview),
+                    (Decide, office && status == S::InReview),
+                    (Close, office && status == S::Delivered),
                 ]
                 .into_iter()
                 .filter_map(|(action, yes)| yes.then_some(action))
                 .collect();
                 assert_eq!(granted, expected, "{role:?} in {status:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_missed_deadline_lets_only_the_office_treat_the_application_as_withdrawn() {
+        for status in RoomStatus::ALL {
+            for role in ROLES {
+                let mut f = facts(role, status);
+                f.missing_items_overdue = true;
+                let expected = role == Caseworker && status == RoomStatus::AwaitingApplicant;
+                assert_eq!(
+                    check(DeemWithdrawn, &f).is_ok(),
+                    expected,
+                    "{role:?} {status:?}"
+                );
+            }
+        }
+        let waiting = facts(Caseworker, RoomStatus::AwaitingApplicant);
+        assert_eq!(
+            check(DeemWithdrawn, &waiting).unwrap_err().code,
+            "deadline_not_missed"
+        );
+    }
+
+    #[test]
+    fn the_decision_waits_for_bodies_that_still_have_time() {
+        let mut f = facts(Caseworker, RoomStatus::InReview);
+        f.requests_pending = true;
+        let refusal = check(Decide, &f).unwrap_err();
+        assert_eq!(refusal.code, "statements_pending");
+        assert!(!refusal.forbidden);
+    }
+
+    /// Every request action × role × request status × room status.
+    #[test]
+    fn the_request_action_table_holds() {
+        use RequestAction as A;
+        use RequestStatus as R;
+        let stored = [
+            R::Open,
+            R::Read,
+            R::ExtensionRequested,
+            R::ExtensionGranted,
+            R::Answered,
+            R::Withdrawn,
+            R::Reopened,
+        ];
+        for room_status in RoomStatus::ALL {
+            for role in ROLES {
+                for own_body in [true, false] {
+                    for status in stored {
+                        for unreleased_statement in [true, false] {
+                            let f = RequestPolicyFacts {
+                                room_status,
+                                role,
+                                own_body,
+                                status,
+                                unreleased_statement,
+                            };
+                            let body = role == ConsultedBody && own_body;
+                            let office = role == Caseworker;
+                            let review = room_status == RoomStatus::InReview;
+                            let expected: Vec<RequestAction> = [
+                                (A::Answer, body && review && status != R::Withdrawn),
+                                (
+                                    A::RequestExtension,
+                                    body && review
+                                        && matches!(status, R::Open | R::Read | R::Reopened),
+                                ),
+                                (
+                                    A::GrantExtension,
+                                    office && review && status == R::ExtensionRequested,
+                                ),
+                                (A::Withdraw, office && review && status.awaits_answer()),
+                                (A::Reopen, office && review && status == R::Answered),
+                                (A::Release, office && unreleased_statement),
+                            ]
+                            .into_iter()
+                            .filter_map(|(action, yes)| yes.then_some(action))
+                            .collect();
+                            assert_eq!(allowed_request(&f), expected, "{f:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bodies_read_only_their_own_entries_and_applicants_no_internal_ones() {
+        let fire = Uuid::now_v7();
+        let nature = Uuid::now_v7();
+        let table = [
+            (Audience::Everyone, [true, true, true, true]),
+            (Audience::Parties, [true, true, false, false]),
+            (Audience::Office, [true, false, false, false]),
+            (Audience::Body(fire), [true, false, true, false]),
+        ];
+        for (audience, [office, applicant, own_body, other_body]) in table {
+            assert_eq!(sees(Caseworker, None, audience), office, "{audience:?}");
+            for role in [Builder, Designer, OtherApplicant] {
+                assert_eq!(sees(role, None, audience), applicant, "{audience:?}");
+            }
+            assert_eq!(sees(ConsultedBody, Some(fire), audience), own_body);
+            assert_eq!(sees(ConsultedBody, Some(nature), audience), other_body);
         }
     }
 

@@ -19,6 +19,14 @@ pub struct DeadlineRules {
     /// deemed given (§ 36 (2) sentence 2 BauGB).
     #[serde(with = "period_text")]
     pub municipal_consent: Period,
+    /// Whether the completeness check's clock stands still while a request
+    /// for missing items is open (the days it stood are added).
+    #[serde(default = "yes")]
+    pub pause_for_missing_items: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for DeadlineRules {
@@ -27,6 +35,7 @@ impl Default for DeadlineRules {
             completeness_check: Period::Weeks(2),
             statement: Period::Months(1),
             municipal_consent: Period::Months(2),
+            pause_for_missing_items: true,
         }
     }
 }

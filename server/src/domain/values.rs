@@ -105,6 +105,41 @@ impl Line {
     }
 }
 
+/// A text of several lines a person wrote: a question, a statement, reasons.
+/// Trimmed at both ends, line breaks kept (as `\n`), no other control or
+/// text-direction characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(String);
+
+impl Text {
+    pub fn parse(raw: &str, what: &str, max_chars: usize) -> Result<Text, Invalid> {
+        let normalised = raw.replace("\r\n", "\n");
+        let hidden = |c: char| {
+            (c.is_control() && c != '\t' && c != '\n')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        };
+        if normalised.chars().any(hidden) {
+            return Err(Invalid(format!(
+                "The {what} must not contain control or text-direction characters."
+            )));
+        }
+        let value = normalised.trim();
+        if value.is_empty() {
+            return Err(Invalid(format!("Please enter the {what}.")));
+        }
+        if value.chars().count() > max_chars {
+            return Err(Invalid(format!(
+                "The {what} may have at most {max_chars} characters."
+            )));
+        }
+        Ok(Text(value.to_owned()))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +187,14 @@ mod tests {
         );
         assert!(Line::parse("   ", "title", 200).is_err());
         assert!(Line::parse("abc", "title", 2).is_err());
+    }
+
+    #[test]
+    fn a_text_keeps_its_lines_and_refuses_hidden_characters() {
+        let text = Text::parse("  Auflage 1\r\nAuflage 2 \n", "statement", 100).unwrap();
+        assert_eq!(text.into_string(), "Auflage 1\nAuflage 2");
+        assert!(Text::parse("a\u{7}b", "statement", 100).is_err());
+        assert!(Text::parse("\n \n", "statement", 100).is_err());
+        assert!(Text::parse("abc", "statement", 2).is_err());
     }
 }

@@ -43,13 +43,6 @@ pub async fn upload_document(
     body: Body,
 ) -> ApiResult<(StatusCode, axum::Json<DocumentView>)> {
     let ctx = room_for(&app, &user, room_id).await?;
-    authorize(&app, &user, &ctx, RoomAction::Upload).await?;
-    let limit = app.config.max_upload_bytes;
-    if declared_length(&headers).is_some_and(|length| length > limit) {
-        return Err(too_large(limit));
-    }
-    let file_name = FileName::parse(&query.file_name);
-
     // A new version keeps its document's category.
     let category = match query.document_id {
         // A plain read: on SQLite a write transaction would hold the single
@@ -59,6 +52,18 @@ pub async fn upload_document(
             .ok_or_else(|| ApiError::not_found("document"))?,
         None => query.category,
     };
+    // The notice and the fee notice are the office's; everything else the
+    // applicants'.
+    let action = match category.is_office() {
+        true => RoomAction::UploadNotice,
+        false => RoomAction::Upload,
+    };
+    authorize(&app, &user, &ctx, action).await?;
+    let limit = app.config.max_upload_bytes;
+    if declared_length(&headers).is_some_and(|length| length > limit) {
+        return Err(too_large(limit));
+    }
+    let file_name = FileName::parse(&query.file_name);
 
     let version_id = Uuid::now_v7();
     let key = ObjectPath::from(format!("rooms/{room_id}/{version_id}"));
@@ -113,10 +118,14 @@ async fn record_version(
     let mut write = app.db.begin_room_write(&app.bus).await?;
     // The upload took a while: the room may have been submitted meanwhile.
     let status = repo::rooms::status_for_update(&mut write.tx, room_id).await?;
-    if !crate::domain::procedure::applicants_may_edit(status) {
+    let still_open = match category.is_office() {
+        true => status == RoomStatus::InReview,
+        false => crate::domain::procedure::applicants_may_edit(status),
+    };
+    if !still_open {
         return Err(ApiError::conflict(
             "not_editable",
-            "The application was submitted while the file was uploading; it was not added.",
+            "The room's status changed while the file was uploading; it was not added.",
         ));
     }
     let document_id = match document_id {
@@ -152,8 +161,13 @@ async fn record_version(
         media_type: stored.media_type.mime().to_owned(),
     };
     events::append(&mut write, room_id, Some(&actor), &uploaded).await?;
-    // What was signed has changed: every standing declaration lapses.
-    for (signer, role) in repo::rooms::withdraw_signatures(&mut write.tx, room_id, None).await? {
+    // What was signed has changed: every standing declaration lapses. After
+    // submission the declarations are part of the record and stay.
+    let signed = match status {
+        RoomStatus::Draft => repo::rooms::withdraw_signatures(&mut write.tx, room_id, None).await?,
+        _ => Vec::new(),
+    };
+    for (signer, role) in signed {
         let withdrawn = EventPayload::SignatureWithdrawn {
             user_id: signer,
             role,
@@ -277,16 +291,22 @@ pub async fn download_document(
     Query(query): Query<DownloadQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    room_for(&app, &user, room_id).await?;
+    let ctx = room_for(&app, &user, room_id).await?;
     let version = repo::rooms::stored_version(&app.db.read, room_id, version_id)
         .await?
         .ok_or_else(|| ApiError::not_found("document"))?;
+    // A document the caller may not see is answered like one that does not exist.
+    let access = repo::rooms::DocumentAccess::load(&app.db.read, &ctx).await?;
+    let category = DocumentCategory::parse(&version.category).unwrap_or(DocumentCategory::Other);
+    if !access.admits(repo::id(&version.document_id), category, version_id) {
+        return Err(ApiError::not_found("document"));
+    }
     let size = version.size_bytes.max(0) as u64;
     let range = requested_range(&headers, size)?;
     // A viewer fetching a large plan in pieces is one download, not hundreds:
     // only a request from the first byte is recorded.
     if range.as_ref().is_none_or(|r| *r.start() == 0) {
-        record_download(&app, &user, room_id, version_id, &version).await?;
+        record_download(&app, &user, &ctx, version_id, &version).await?;
     }
 
     let options = GetOptions {
@@ -349,21 +369,29 @@ pub async fn download_document(
     Ok(response)
 }
 
+/// Records who fetched which version. An applicant's first retrieval of the
+/// notice is its delivery: recorded, and the room moves on to `delivered`.
 async fn record_download(
     app: &App,
     user: &CurrentUser,
-    room_id: Uuid,
+    ctx: &repo::rooms::RoomContext,
     version_id: Uuid,
     version: &repo::rooms::StoredVersion,
 ) -> ApiResult<()> {
+    let room_id = ctx.room.id();
+    let actor = user.actor();
     let mut write = app.db.begin_room_write(&app.bus).await?;
     let payload = EventPayload::DocumentDownloaded {
         document_id: repo::id(&version.document_id),
         version_id,
         version: version.version,
         file_name: version.file_name.clone(),
+        body_id: ctx.body_id,
     };
-    events::append(&mut write, room_id, Some(&user.actor()), &payload).await?;
+    events::append(&mut write, room_id, Some(&actor), &payload).await?;
+    if ctx.role.is_applicant() {
+        super::procedure::deliver_notice(&mut write, ctx, version_id, &actor).await?;
+    }
     write.commit().await?;
     Ok(())
 }

@@ -9,12 +9,13 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
-use shared::{CLOSE_SESSION_EXPIRED, ClientMessage, ServerMessage};
+use shared::{CLOSE_SESSION_EXPIRED, ClientMessage, RoomRole, ServerMessage};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 use crate::app::App;
 use crate::auth::CurrentUser;
+use crate::domain::policy;
 use crate::error::ApiError;
 use crate::events;
 use crate::live::Notice;
@@ -119,7 +120,7 @@ impl Session {
     async fn on_client_message(&mut self, text: &str) {
         match serde_json::from_str::<ClientMessage>(text) {
             Ok(ClientMessage::Subscribe { room_id, after_seq }) => {
-                if !self.may_see(room_id).await {
+                if self.reader(room_id).await.is_none() {
                     self.refuse(room_id);
                     return;
                 }
@@ -139,9 +140,13 @@ impl Session {
         }
     }
 
-    async fn may_see(&self, room_id: Uuid) -> bool {
+    /// The caller's role in the room (and body), or `None` without access.
+    async fn reader(&self, room_id: Uuid) -> Option<(RoomRole, Option<Uuid>)> {
         let access = repo::rooms::context(&self.app.db.read, self.user.id, room_id).await;
-        matches!(access, Ok(Some(_)))
+        match access {
+            Ok(Some(ctx)) => Some((ctx.role, ctx.body_id)),
+            _ => None,
+        }
     }
 
     fn refuse(&mut self, room_id: Uuid) {
@@ -166,10 +171,10 @@ impl Session {
         let Some(&after) = self.rooms.get(&room_id) else {
             return;
         };
-        if !self.may_see(room_id).await {
+        let Some((role, body)) = self.reader(room_id).await else {
             self.refuse(room_id);
             return;
-        }
+        };
         let mut last = after;
         loop {
             let batch =
@@ -183,7 +188,10 @@ impl Session {
             let full = batch.len() as i64 == REPLAY_BATCH;
             for event in batch {
                 last = event.seq;
-                self.outbox.push(json(&ServerMessage::Event { event }));
+                // Entries meant for others leave a gap in the sequence.
+                if policy::sees(role, body, event.payload.audience()) {
+                    self.outbox.push(json(&ServerMessage::Event { event }));
+                }
             }
             if !full {
                 break;

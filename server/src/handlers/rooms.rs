@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::{Json, Path, Query, authorize, room_for};
 use crate::app::App;
 use crate::auth::CurrentUser;
-use crate::domain::procedure;
 use crate::domain::values::Line;
+use crate::domain::{policy, procedure};
 use crate::error::{ApiError, ApiResult};
 use crate::events;
 use crate::repo::{self, rooms::RoomContext};
@@ -140,8 +140,9 @@ pub async fn list_events(
     Path(room_id): Path<Uuid>,
     Query(query): Query<EventsQuery>,
 ) -> ApiResult<axum::Json<Vec<RoomEvent>>> {
-    room_for(&app, &user, room_id).await?;
-    let events = events::read_after(&app.db.read, room_id, query.after_seq, 1000).await?;
+    let ctx = room_for(&app, &user, room_id).await?;
+    let mut events = events::read_after(&app.db.read, room_id, query.after_seq, 1000).await?;
+    events.retain(|e| policy::sees(ctx.role, ctx.body_id, e.payload.audience()));
     Ok(axum::Json(events))
 }
 
@@ -300,7 +301,7 @@ pub async fn submit_application(
     let actor = user.actor();
     let payload = EventPayload::CaseNumberAssigned { case_number };
     events::append(&mut write, room_id, Some(&actor), &payload).await?;
-    transition(&mut write, &ctx, Transition::Submit, &actor).await?;
+    transition(&mut write, &ctx, Transition::Submit, &actor, None).await?;
     write.commit().await?;
     tracing::info!(room.id = %room_id, "application submitted");
 
@@ -330,18 +331,29 @@ pub async fn start_check(
 
     let mut write = app.db.begin_room_write(&app.bus).await?;
     expect_status(&mut write, room_id, RoomStatus::Submitted).await?;
-    transition(&mut write, &ctx, Transition::StartCheck, &user.actor()).await?;
+    // Whoever starts the check takes the case: it shows as theirs in the queue.
+    repo::rooms::assign(&mut write.tx, room_id, user.id).await?;
+    transition(
+        &mut write,
+        &ctx,
+        Transition::StartCheck,
+        &user.actor(),
+        None,
+    )
+    .await?;
     write.commit().await?;
 
     Ok(axum::Json(room_view(&app, &user, room_id).await?))
 }
 
-/// Takes a transition of the state machine and records it.
-async fn transition(
+/// Takes a transition of the state machine and records it, with the reason
+/// where the step has one.
+pub async fn transition(
     write: &mut crate::db::RoomWrite,
     ctx: &RoomContext,
     transition: Transition,
     actor: &ActorRef,
+    reason: Option<String>,
 ) -> ApiResult<()> {
     let room_id = ctx.room.id();
     let from = repo::rooms::status_for_update(&mut write.tx, room_id).await?;
@@ -356,7 +368,7 @@ async fn transition(
         transition,
         from,
         to,
-        reason: None,
+        reason,
     };
     events::append(write, room_id, Some(actor), &payload).await?;
     Ok(())
@@ -382,6 +394,5 @@ pub async fn expect_status(
 
 pub async fn room_view(app: &App, user: &CurrentUser, room_id: Uuid) -> ApiResult<RoomView> {
     let ctx = room_for(app, user, room_id).await?;
-    let facts = repo::rooms::facts(&app.db.read, &ctx, user.id).await?;
-    Ok(repo::rooms::view(&app.db.read, &ctx, &facts).await?)
+    Ok(repo::rooms::view(&app.db.read, &ctx, user.id).await?)
 }

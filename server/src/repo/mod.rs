@@ -2,6 +2,7 @@
 //! the rules about who may do what stay in `domain`.
 
 pub mod offices;
+pub mod procedure;
 pub mod rooms;
 pub mod users;
 

@@ -96,6 +96,7 @@ pub async fn create(tx: &mut Tx, name: &str, state: &str) -> Result<Uuid, sqlx::
         .execute(&mut **tx)
         .await?;
     }
+    super::procedure::insert_default_bodies(tx, id).await?;
     Ok(id)
 }
 

@@ -1,25 +1,30 @@
 //! Rooms, their members, signatures, documents and invitations.
 
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
 use shared::*;
 use sqlx::AnyPool;
 use uuid::Uuid;
 
-use chrono::Utc;
-
+use super::procedure::{self as repo_procedure, MissingItemsRow, RequestRow};
 use crate::db::{self, Tx};
+use crate::domain::deadlines::{self, Deadline};
 use crate::domain::holidays::Calendar;
-use crate::domain::policy::RoomFacts;
-use crate::domain::procedure;
+use crate::domain::policy::{self, RequestPolicyFacts, RoomFacts};
+use crate::domain::procedure::{self, MissingItemsFacts, RequestFacts, RoomTimeline};
 use crate::domain::rules::DeadlineRules;
 
 const ROOM_COLUMNS: &str = "r.id, r.office_id, o.name AS office_name, o.state AS office_state, \
      r.title, r.site_address, p.deadline_rules AS pt_deadline_rules, \
      r.status, r.case_number, r.submitted_at, r.created_at, r.updated_at, r.last_seq, \
      p.id AS pt_id, p.office_id AS pt_office_id, p.key AS pt_key, p.name_de AS pt_name_de, \
-     p.name_en AS pt_name_en, p.required_categories AS pt_required_categories";
+     p.name_en AS pt_name_en, p.required_categories AS pt_required_categories, \
+     r.assigned_to, a.display_name AS assignee_name";
 
 const ROOM_FROM: &str = "FROM rooms r JOIN offices o ON o.id = r.office_id \
-     JOIN procedure_types p ON p.id = r.procedure_type_id";
+     JOIN procedure_types p ON p.id = r.procedure_type_id \
+     LEFT JOIN users a ON a.id = r.assigned_to";
 
 #[derive(sqlx::FromRow)]
 pub struct RoomRow {
@@ -42,6 +47,8 @@ pub struct RoomRow {
     pub pt_name_de: String,
     pub pt_name_en: String,
     pub pt_required_categories: String,
+    pub assigned_to: Option<String>,
+    pub assignee_name: Option<String>,
 }
 
 impl RoomRow {
@@ -69,32 +76,61 @@ impl RoomRow {
         .summary()
     }
 
+    pub fn rules(&self) -> DeadlineRules {
+        DeadlineRules::parse(&self.pt_deadline_rules)
+    }
+
+    pub fn calendar(&self) -> Calendar {
+        Calendar::for_state(&self.office_state)
+    }
+
+    fn assignee(&self) -> Option<ActorRef> {
+        Some(ActorRef {
+            user_id: super::id(self.assigned_to.as_deref()?),
+            display_name: self.assignee_name.clone().unwrap_or_default(),
+        })
+    }
+
     /// The deadlines running in the room now, soonest first.
-    pub fn deadlines(&self) -> Vec<DeadlineView> {
-        let now = Utc::now();
+    pub fn deadlines(&self, procedure: &ProcedureRows, now: DateTime<Utc>) -> Vec<DeadlineView> {
+        let missing_items: Vec<MissingItemsFacts> =
+            procedure.missing.iter().map(|m| m.facts()).collect();
+        let requests: Vec<RequestFacts> = procedure.requests.iter().map(|r| r.facts()).collect();
+        let timeline = RoomTimeline {
+            status: self.status(),
+            submitted_at: self.submitted_at.map(db::from_millis),
+            missing_items: &missing_items,
+            requests: &requests,
+        };
         let running = procedure::running_deadlines(
-            self.status(),
-            self.submitted_at.map(db::from_millis),
-            &DeadlineRules::parse(&self.pt_deadline_rules),
-            &Calendar::for_state(&self.office_state),
-            crate::domain::deadlines::german_date(now),
+            &timeline,
+            &self.rules(),
+            &self.calendar(),
+            deadlines::german_date(now),
         );
         let mut views: Vec<DeadlineView> = running
             .into_iter()
-            .map(|(kind, deadline)| DeadlineView {
-                kind,
-                due_date: deadline.end,
-                due_at: deadline.due_at,
-                overdue: now >= deadline.due_at,
-                rule_de: deadline.explain_de(),
-                rule_en: deadline.explain_en(),
-            })
+            .map(|r| deadline_view(r.kind, &r.deadline, r.request_id, r.subject, now))
             .collect();
         views.sort_by_key(|d| d.due_at);
         views
     }
 
-    fn summary(&self, my_role: RoomRole) -> RoomSummary {
+    /// Whether consulted bodies still have time to answer.
+    fn requests_pending(&self, procedure: &ProcedureRows, now: DateTime<Utc>) -> bool {
+        let calendar = self.calendar();
+        let today = deadlines::german_date(now);
+        procedure.requests.iter().any(|r| {
+            let facts = r.facts();
+            let deadline = procedure::statement_deadline(&facts, &calendar, today);
+            procedure::shown_status(facts.status, &deadline, now).awaits_answer()
+                && facts.status.awaits_answer()
+                && now < deadline.due_at
+        })
+    }
+
+    fn summary(&self, my_role: RoomRole, procedure: &ProcedureRows) -> RoomSummary {
+        let now = Utc::now();
         RoomSummary {
             id: self.id(),
             title: self.title.clone(),
@@ -102,13 +138,76 @@ impl RoomRow {
             office_name: self.office_name.clone(),
             procedure_type: self.procedure_type(),
             status: self.status(),
-            next_actor: self.status().next_actor(),
+            next_actor: procedure::next_actor(self.status(), self.requests_pending(procedure, now)),
             case_number: self.case_number.clone(),
             submitted_at: self.submitted_at.map(db::from_millis),
             my_role,
             updated_at: db::from_millis(self.updated_at),
-            deadlines: self.deadlines(),
+            deadlines: self.deadlines(procedure, now),
         }
+    }
+}
+
+/// A deadline as the parties see it.
+pub fn deadline_view(
+    kind: DeadlineKind,
+    deadline: &Deadline,
+    request_id: Option<Uuid>,
+    subject: Option<String>,
+    now: DateTime<Utc>,
+) -> DeadlineView {
+    DeadlineView {
+        kind,
+        due_date: deadline.end,
+        due_at: deadline.due_at,
+        overdue: now >= deadline.due_at,
+        request_id,
+        subject,
+        rule_de: deadline.explain_de(),
+        rule_en: deadline.explain_en(),
+    }
+}
+
+/// The procedure's rows of one room: requests for missing items and
+/// statement requests, oldest first.
+#[derive(Default)]
+pub struct ProcedureRows {
+    pub missing: Vec<MissingItemsRow>,
+    pub requests: Vec<RequestRow>,
+}
+
+impl ProcedureRows {
+    pub async fn of_room(db: &AnyPool, room_id: &str) -> Result<ProcedureRows, sqlx::Error> {
+        let ids = [room_id.to_string()];
+        Ok(ProcedureRows {
+            missing: repo_procedure::missing_items(db, &ids).await?,
+            requests: repo_procedure::requests(db, &ids).await?,
+        })
+    }
+
+    /// The rows of many rooms in two queries, by room id.
+    async fn of_rooms(
+        db: &AnyPool,
+        room_ids: Vec<String>,
+    ) -> Result<HashMap<String, ProcedureRows>, sqlx::Error> {
+        let mut by_room: HashMap<String, ProcedureRows> = HashMap::new();
+        for chunk in room_ids.chunks(500) {
+            for m in repo_procedure::missing_items(db, chunk).await? {
+                by_room
+                    .entry(m.room_id.clone())
+                    .or_default()
+                    .missing
+                    .push(m);
+            }
+            for r in repo_procedure::requests(db, chunk).await? {
+                by_room
+                    .entry(r.room_id.clone())
+                    .or_default()
+                    .requests
+                    .push(r);
+            }
+        }
+        Ok(by_room)
     }
 }
 
@@ -116,6 +215,8 @@ impl RoomRow {
 pub struct RoomContext {
     pub room: RoomRow,
     pub role: RoomRole,
+    /// The consulted body the caller acts for, when the role is that.
+    pub body_id: Option<Uuid>,
 }
 
 /// The room and the caller's role, or `None` when the caller has no access:
@@ -134,14 +235,20 @@ pub async fn context(
         return Ok(None);
     };
     let role = role_in(db, user_id, &room).await?;
-    Ok(role.map(|role| RoomContext { room, role }))
+    Ok(role.map(|(role, body_id)| RoomContext {
+        room,
+        role,
+        body_id,
+    }))
 }
 
+/// Applicants by membership; the office's caseworkers once the room is
+/// submitted; a consulted body's members while the body has a request there.
 async fn role_in(
     db: &AnyPool,
     user_id: Uuid,
     room: &RoomRow,
-) -> Result<Option<RoomRole>, sqlx::Error> {
+) -> Result<Option<(RoomRole, Option<Uuid>)>, sqlx::Error> {
     let member: Option<(String,)> =
         sqlx::query_as("SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2")
             .bind(&room.id)
@@ -149,7 +256,7 @@ async fn role_in(
             .fetch_optional(db)
             .await?;
     if let Some((role,)) = member {
-        return Ok(RoomRole::parse(&role));
+        return Ok(RoomRole::parse(&role).map(|role| (role, None)));
     }
     if !procedure::office_sees(room.status()) {
         return Ok(None);
@@ -162,7 +269,11 @@ async fn role_in(
     .bind(OfficeRole::Caseworker.as_str())
     .fetch_optional(db)
     .await?;
-    Ok(staff.map(|_| RoomRole::Caseworker))
+    if staff.is_some() {
+        return Ok(Some((RoomRole::Caseworker, None)));
+    }
+    let body = repo_procedure::body_in_room(db, user_id, &room.id).await?;
+    Ok(body.map(|body_id| (RoomRole::ConsultedBody, Some(body_id))))
 }
 
 pub async fn all_ids(db: &AnyPool) -> Result<Vec<Uuid>, sqlx::Error> {
@@ -361,18 +472,38 @@ pub async fn facts(
     ctx: &RoomContext,
     user_id: Uuid,
 ) -> Result<RoomFacts, sqlx::Error> {
-    let signed: Option<(i64,)> =
-        sqlx::query_as("SELECT signed_at FROM signatures WHERE room_id = $1 AND user_id = $2")
-            .bind(&ctx.room.id)
-            .bind(user_id.to_string())
-            .fetch_optional(db)
-            .await?;
-    Ok(RoomFacts {
+    let signed = is_signed(db, &ctx.room.id, user_id).await?;
+    let procedure = ProcedureRows::of_room(db, &ctx.room.id).await?;
+    Ok(facts_with(
+        ctx,
+        signed,
+        unsigned_roles(db, &ctx.room.id).await?,
+        &procedure,
+    ))
+}
+
+fn facts_with(
+    ctx: &RoomContext,
+    signed: bool,
+    unsigned_roles: Vec<RoomRole>,
+    procedure: &ProcedureRows,
+) -> RoomFacts {
+    let now = Utc::now();
+    let calendar = ctx.room.calendar();
+    let today = deadlines::german_date(now);
+    let missing_items_overdue = procedure
+        .missing
+        .iter()
+        .filter(|m| m.answered_at.is_none())
+        .any(|m| now >= procedure::missing_items_deadline(&m.facts(), &calendar, today).due_at);
+    RoomFacts {
         status: ctx.room.status(),
         role: ctx.role,
-        signed: signed.is_some(),
-        unsigned_roles: unsigned_roles(db, &ctx.room.id).await?,
-    })
+        signed,
+        unsigned_roles,
+        missing_items_overdue,
+        requests_pending: ctx.room.requests_pending(procedure, now),
+    }
 }
 
 // ------------------------------------------------------------------ documents
@@ -392,40 +523,48 @@ struct VersionRow {
     uploaded_at: i64,
 }
 
+const VERSION_SELECT: &str = "SELECT v.id, v.document_id, d.category, v.version, v.file_name, \
+     v.size_bytes, v.media_type, v.sha256, v.uploaded_by, u.display_name AS uploader_name, \
+     v.uploaded_at FROM document_versions v JOIN documents d ON d.id = v.document_id \
+     JOIN users u ON u.id = v.uploaded_by";
+
+impl VersionRow {
+    fn into_view(self, room_id: &str) -> DocumentVersionView {
+        DocumentVersionView {
+            download_url: format!("/api/rooms/{room_id}/documents/{}/content", self.id),
+            id: super::id(&self.id),
+            version: self.version,
+            file_name: self.file_name,
+            size_bytes: self.size_bytes.max(0) as u64,
+            media_type: self.media_type,
+            sha256: self.sha256,
+            uploaded_by: ActorRef {
+                user_id: super::id(&self.uploaded_by),
+                display_name: self.uploader_name,
+            },
+            uploaded_at: db::from_millis(self.uploaded_at),
+        }
+    }
+}
+
 async fn documents(db: &AnyPool, room_id: &str) -> Result<Vec<DocumentView>, sqlx::Error> {
-    let rows: Vec<VersionRow> = sqlx::query_as(
-        "SELECT v.id, v.document_id, d.category, v.version, v.file_name, v.size_bytes, \
-         v.media_type, v.sha256, v.uploaded_by, u.display_name AS uploader_name, v.uploaded_at \
-         FROM document_versions v JOIN documents d ON d.id = v.document_id \
-         JOIN users u ON u.id = v.uploaded_by \
-         WHERE v.room_id = $1 ORDER BY d.created_at, d.id, v.version",
-    )
-    .bind(room_id)
-    .fetch_all(db)
-    .await?;
+    let sql =
+        format!("{VERSION_SELECT} WHERE v.room_id = $1 ORDER BY d.created_at, d.id, v.version");
+    let rows: Vec<VersionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(room_id)
+        .fetch_all(db)
+        .await?;
 
     let mut documents: Vec<DocumentView> = Vec::new();
     for row in rows {
-        let version = DocumentVersionView {
-            id: super::id(&row.id),
-            version: row.version,
-            file_name: row.file_name,
-            size_bytes: row.size_bytes.max(0) as u64,
-            media_type: row.media_type,
-            sha256: row.sha256,
-            uploaded_by: ActorRef {
-                user_id: super::id(&row.uploaded_by),
-                display_name: row.uploader_name,
-            },
-            uploaded_at: db::from_millis(row.uploaded_at),
-            download_url: format!("/api/rooms/{room_id}/documents/{}/content", row.id),
-        };
         let document_id = super::id(&row.document_id);
+        let category = DocumentCategory::parse(&row.category).unwrap_or(DocumentCategory::Other);
+        let version = row.into_view(room_id);
         match documents.last_mut() {
             Some(doc) if doc.id == document_id => doc.versions.push(version),
             _ => documents.push(DocumentView {
                 id: document_id,
-                category: DocumentCategory::parse(&row.category).unwrap_or(DocumentCategory::Other),
+                category,
                 versions: vec![version],
             }),
         }
@@ -519,6 +658,7 @@ pub async fn insert_version(tx: &mut Tx, v: &NewVersion<'_>) -> Result<i64, sqlx
 #[derive(sqlx::FromRow)]
 pub struct StoredVersion {
     pub document_id: String,
+    pub category: String,
     pub version: i64,
     pub object_key: String,
     pub file_name: String,
@@ -532,8 +672,9 @@ pub async fn stored_version(
     version_id: Uuid,
 ) -> Result<Option<StoredVersion>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT document_id, version, object_key, file_name, size_bytes, media_type \
-         FROM document_versions WHERE id = $1 AND room_id = $2",
+        "SELECT v.document_id, d.category, v.version, v.object_key, v.file_name, v.size_bytes, \
+         v.media_type FROM document_versions v JOIN documents d ON d.id = v.document_id \
+         WHERE v.id = $1 AND v.room_id = $2",
     )
     .bind(version_id.to_string())
     .bind(room_id.to_string())
@@ -573,12 +714,34 @@ async fn members(db: &AnyPool, room_id: &str) -> Result<Vec<MemberView>, sqlx::E
 }
 
 /// Everything the room page shows the caller.
-pub async fn view(
-    db: &AnyPool,
-    ctx: &RoomContext,
-    facts: &RoomFacts,
-) -> Result<RoomView, sqlx::Error> {
+pub async fn view(db: &AnyPool, ctx: &RoomContext, user_id: Uuid) -> Result<RoomView, sqlx::Error> {
     let room = &ctx.room;
+    let now = Utc::now();
+    let procedure = ProcedureRows::of_room(db, &room.id).await?;
+    let facts = {
+        let signed = is_signed(db, &room.id, user_id).await?;
+        facts_with(ctx, signed, unsigned_roles(db, &room.id).await?, &procedure)
+    };
+    let decision = repo_procedure::decision(db, &room.id).await?;
+    let access = DocumentAccess::new(ctx, &procedure, decision.as_ref());
+    let mut all_documents = documents(db, &room.id).await?;
+    all_documents.retain_mut(|doc| {
+        doc.versions
+            .retain(|v| access.admits(doc.id, doc.category, v.id));
+        !doc.versions.is_empty()
+    });
+    let office_view = ctx.role == RoomRole::Caseworker;
+    let applicant_view = ctx.role.is_applicant();
+    let mut deadlines = room.deadlines(&procedure, now);
+    if ctx.role == RoomRole::ConsultedBody {
+        let own: HashSet<Uuid> = own_requests(ctx, &procedure).map(|r| r.id()).collect();
+        deadlines.retain(|d| d.request_id.is_some_and(|id| own.contains(&id)));
+    }
+    let statement_requests = statement_requests(db, ctx, &procedure, now).await?;
+    let decision_view = match (&decision, office_view || applicant_view) {
+        (Some(d), true) => Some(decision_view(db, room, d, &statement_requests).await?),
+        _ => None,
+    };
     Ok(RoomView {
         id: room.id(),
         title: room.title.clone(),
@@ -589,18 +752,258 @@ pub async fn view(
         },
         procedure_type: room.procedure_type(),
         status: room.status(),
-        next_actor: room.status().next_actor(),
+        next_actor: procedure::next_actor(room.status(), room.requests_pending(&procedure, now)),
         case_number: room.case_number.clone(),
         submitted_at: room.submitted_at.map(db::from_millis),
         created_at: db::from_millis(room.created_at),
         my_role: ctx.role,
-        deadlines: room.deadlines(),
-        members: members(db, &room.id).await?,
-        documents: documents(db, &room.id).await?,
-        signatures: signatures(db, &room.id).await?,
-        allowed: crate::domain::policy::allowed(facts),
+        deadlines,
+        members: if ctx.role == RoomRole::ConsultedBody {
+            Vec::new()
+        } else {
+            members(db, &room.id).await?
+        },
+        documents: all_documents,
+        signatures: if ctx.role == RoomRole::ConsultedBody {
+            Vec::new()
+        } else {
+            signatures(db, &room.id).await?
+        },
+        assigned_to: room.assignee(),
+        missing_items: if ctx.role == RoomRole::ConsultedBody {
+            Vec::new()
+        } else {
+            missing_items_views(room, &procedure, now)
+        },
+        statement_requests,
+        decision: decision_view,
+        allowed: policy::allowed(&facts),
         last_seq: room.last_seq,
     })
+}
+
+async fn is_signed(db: &AnyPool, room_id: &str, user_id: Uuid) -> Result<bool, sqlx::Error> {
+    let signed: Option<(i64,)> =
+        sqlx::query_as("SELECT signed_at FROM signatures WHERE room_id = $1 AND user_id = $2")
+            .bind(room_id)
+            .bind(user_id.to_string())
+            .fetch_optional(db)
+            .await?;
+    Ok(signed.is_some())
+}
+
+/// The requests the caller sees: a consulted body only its own.
+fn own_requests<'a>(
+    ctx: &'a RoomContext,
+    procedure: &'a ProcedureRows,
+) -> impl Iterator<Item = &'a RequestRow> + 'a {
+    procedure.requests.iter().filter(move |r| match ctx.role {
+        RoomRole::ConsultedBody => Some(r.body_id()) == ctx.body_id,
+        _ => true,
+    })
+}
+
+fn missing_items_views(
+    room: &RoomRow,
+    procedure: &ProcedureRows,
+    now: DateTime<Utc>,
+) -> Vec<MissingItemsView> {
+    let calendar = room.calendar();
+    let today = deadlines::german_date(now);
+    procedure
+        .missing
+        .iter()
+        .map(|m| {
+            let deadline = procedure::missing_items_deadline(&m.facts(), &calendar, today);
+            MissingItemsView {
+                id: super::id(&m.id),
+                requested_by: m.requester(),
+                requested_at: db::from_millis(m.requested_at),
+                items: m.items(),
+                deadline: deadline_view(DeadlineKind::MissingItems, &deadline, None, None, now),
+                answered_at: m.answered_at.map(db::from_millis),
+            }
+        })
+        .collect()
+}
+
+async fn statement_requests(
+    db: &AnyPool,
+    ctx: &RoomContext,
+    procedure: &ProcedureRows,
+    now: DateTime<Utc>,
+) -> Result<Vec<StatementRequestView>, sqlx::Error> {
+    if procedure.requests.is_empty() {
+        return Ok(Vec::new());
+    }
+    let statements = repo_procedure::statements(db, &ctx.room.id).await?;
+    let calendar = ctx.room.calendar();
+    let today = deadlines::german_date(now);
+    let views = own_requests(ctx, procedure)
+        .map(|r| {
+            let facts = r.facts();
+            let deadline = procedure::statement_deadline(&facts, &calendar, today);
+            let kind = if facts.consent_required {
+                DeadlineKind::MunicipalConsent
+            } else {
+                DeadlineKind::Statement
+            };
+            let versions: Vec<StatementView> = statements
+                .iter()
+                .filter(|s| s.request_id == r.id)
+                .map(|s| s.view())
+                .collect();
+            let unreleased_statement = versions.last().is_some_and(|s| s.released_at.is_none());
+            let allowed = policy::allowed_request(&RequestPolicyFacts {
+                room_status: ctx.room.status(),
+                role: ctx.role,
+                own_body: Some(r.body_id()) == ctx.body_id,
+                status: facts.status,
+                unreleased_statement,
+            });
+            let visible: Vec<StatementView> = match ctx.role {
+                RoomRole::Caseworker | RoomRole::ConsultedBody => versions,
+                _ => versions
+                    .into_iter()
+                    .filter(|s| s.released_at.is_some())
+                    .collect(),
+            };
+            StatementRequestView {
+                id: r.id(),
+                body: r.body(),
+                question: r.question.clone(),
+                requested_by: r.requester(),
+                requested_at: db::from_millis(r.requested_at),
+                document_ids: r.document_ids(),
+                status: procedure::shown_status(facts.status, &deadline, now),
+                consent_deemed_given: procedure::consent_deemed_given(&facts, &deadline, now),
+                deadline: deadline_view(
+                    kind,
+                    &deadline,
+                    Some(r.id()),
+                    Some(r.body_name.clone()),
+                    now,
+                ),
+                extension: r.extension(),
+                statements: visible,
+                allowed,
+            }
+        })
+        .collect();
+    Ok(views)
+}
+
+async fn decision_view(
+    db: &AnyPool,
+    room: &RoomRow,
+    d: &repo_procedure::DecisionRow,
+    requests: &[StatementRequestView],
+) -> Result<DecisionView, sqlx::Error> {
+    let version = |id: &str| version_view(db, &room.id, id.to_string());
+    let conditions: Vec<DecisionCondition> =
+        serde_json::from_str(&d.conditions).unwrap_or_default();
+    let body_of = |statement_id: Uuid| {
+        requests
+            .iter()
+            .find(|r| r.statements.iter().any(|s| s.id == statement_id))
+            .map(|r| r.body.name.clone())
+    };
+    let notice = version(&d.notice_version_id).await?;
+    let fee = match (&d.fee_version_id, d.fee_amount_cents) {
+        (Some(id), Some(amount_cents)) => Some(FeeView {
+            amount_cents,
+            paid: d.fee_paid != 0,
+            notice: version(id).await?,
+        }),
+        _ => None,
+    };
+    let retrieved_at = d.retrieved_at.map(db::from_millis);
+    Ok(DecisionView {
+        outcome: DecisionOutcome::parse(&d.outcome).unwrap_or(DecisionOutcome::Rejected),
+        conditions: conditions
+            .into_iter()
+            .map(|c| DecisionConditionView {
+                body_name: c.statement_id.and_then(body_of),
+                text: c.text,
+                statement_id: c.statement_id,
+            })
+            .collect(),
+        decided_by: ActorRef {
+            user_id: super::id(&d.decided_by),
+            display_name: d.decider_name.clone(),
+        },
+        decided_at: db::from_millis(d.decided_at),
+        notice,
+        fee,
+        retrieved_at,
+        delivery_date: retrieved_at.map(procedure::delivery_date),
+    })
+}
+
+async fn version_view(
+    db: &AnyPool,
+    room_id: &str,
+    version_id: String,
+) -> Result<DocumentVersionView, sqlx::Error> {
+    let sql = format!("{VERSION_SELECT} WHERE v.id = $1 AND v.room_id = $2");
+    let row: VersionRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(version_id)
+        .bind(room_id)
+        .fetch_one(db)
+        .await?;
+    Ok(row.into_view(room_id))
+}
+
+/// Which documents the caller may see: the office all; applicants their own
+/// and, once decided, the notice and fee notice; a consulted body those
+/// shared with its requests.
+pub struct DocumentAccess {
+    role: RoomRole,
+    shared: HashSet<Uuid>,
+    released: HashSet<Uuid>,
+}
+
+impl DocumentAccess {
+    pub fn new(
+        ctx: &RoomContext,
+        procedure: &ProcedureRows,
+        decision: Option<&repo_procedure::DecisionRow>,
+    ) -> DocumentAccess {
+        let shared = own_requests(ctx, procedure)
+            .filter(|r| r.status() != RequestStatus::Withdrawn)
+            .flat_map(|r| r.document_ids())
+            .collect();
+        let released = decision
+            .into_iter()
+            .flat_map(|d| {
+                [
+                    Some(d.notice_version_id.as_str()),
+                    d.fee_version_id.as_deref(),
+                ]
+            })
+            .flatten()
+            .map(super::id)
+            .collect();
+        DocumentAccess {
+            role: ctx.role,
+            shared,
+            released,
+        }
+    }
+
+    pub async fn load(db: &AnyPool, ctx: &RoomContext) -> Result<DocumentAccess, sqlx::Error> {
+        let procedure = ProcedureRows::of_room(db, &ctx.room.id).await?;
+        let decision = repo_procedure::decision(db, &ctx.room.id).await?;
+        Ok(DocumentAccess::new(ctx, &procedure, decision.as_ref()))
+    }
+
+    pub fn admits(&self, document_id: Uuid, category: DocumentCategory, version_id: Uuid) -> bool {
+        match self.role {
+            RoomRole::Caseworker => true,
+            RoomRole::ConsultedBody => !category.is_office() && self.shared.contains(&document_id),
+            _ => !category.is_office() || self.released.contains(&version_id),
+        }
+    }
 }
 
 /// The rooms the person is an applicant in, most recently changed first.
@@ -613,11 +1016,15 @@ pub async fn list_for_member(db: &AnyPool, user_id: Uuid) -> Result<Vec<RoomSumm
         .bind(user_id.to_string())
         .fetch_all(db)
         .await?;
+    let procedures =
+        ProcedureRows::of_rooms(db, rooms.iter().map(|r| r.room.id.clone()).collect()).await?;
+    let none = ProcedureRows::default();
     Ok(rooms
         .into_iter()
         .map(|r| {
-            r.room
-                .summary(RoomRole::parse(&r.member_role).unwrap_or(RoomRole::OtherApplicant))
+            let procedure = procedures.get(&r.room.id).unwrap_or(&none);
+            let role = RoomRole::parse(&r.member_role).unwrap_or(RoomRole::OtherApplicant);
+            r.room.summary(role, procedure)
         })
         .collect())
 }
@@ -637,10 +1044,24 @@ struct QueueRow {
     document_count: i64,
 }
 
+/// Which rooms of the queue to show.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub status: Option<RoomStatus>,
+    /// Only rooms with a deadline that has passed.
+    pub overdue: bool,
+    /// Only rooms the caller took.
+    pub mine: bool,
+}
+
 /// The caseworker's queue: submitted rooms of the person's offices that are
 /// not finished, the one whose next deadline ends soonest first; rooms without
 /// a running deadline after them, longest waiting first.
-pub async fn queue(db: &AnyPool, user_id: Uuid) -> Result<Vec<QueueItem>, sqlx::Error> {
+pub async fn queue(
+    db: &AnyPool,
+    user_id: Uuid,
+    filter: &QueueFilter,
+) -> Result<Vec<QueueItem>, sqlx::Error> {
     let sql = format!(
         "SELECT {ROOM_COLUMNS}, \
          (SELECT u.display_name FROM room_members bm JOIN users u ON u.id = bm.user_id \
@@ -649,19 +1070,30 @@ pub async fn queue(db: &AnyPool, user_id: Uuid) -> Result<Vec<QueueItem>, sqlx::
          {ROOM_FROM} JOIN office_staff s ON s.office_id = r.office_id \
          WHERE s.user_id = $1 AND s.role = 'caseworker' \
          AND r.status NOT IN ('draft', 'closed', 'withdrawn') \
+         AND ($2 IS NULL OR r.status = $2) AND ($3 = 0 OR r.assigned_to = $1) \
          ORDER BY r.submitted_at, r.id"
     );
     let rows: Vec<QueueRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(user_id.to_string())
+        .bind(filter.status.map(|s| s.as_str()))
+        .bind(filter.mine as i64)
         .fetch_all(db)
         .await?;
+    let procedures =
+        ProcedureRows::of_rooms(db, rows.iter().map(|r| r.room.id.clone()).collect()).await?;
+    let none = ProcedureRows::default();
     let mut items: Vec<QueueItem> = rows
         .into_iter()
         .map(|r| QueueItem {
-            room: r.room.summary(RoomRole::Caseworker),
+            assigned_to: r.room.assignee(),
+            room: r.room.summary(
+                RoomRole::Caseworker,
+                procedures.get(&r.room.id).unwrap_or(&none),
+            ),
             builder_name: r.builder_name,
             document_count: r.document_count,
         })
+        .filter(|item| !filter.overdue || item.room.deadlines.iter().any(|d| d.overdue))
         .collect();
     // Stable: rooms without a deadline keep the order of submission.
     items.sort_by_key(|item| {
@@ -672,6 +1104,16 @@ pub async fn queue(db: &AnyPool, user_id: Uuid) -> Result<Vec<QueueItem>, sqlx::
             .unwrap_or(chrono::DateTime::<Utc>::MAX_UTC)
     });
     Ok(items)
+}
+
+/// The caller takes the case (starting the check does this).
+pub async fn assign(tx: &mut Tx, room_id: Uuid, user_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rooms SET assigned_to = $1 WHERE id = $2")
+        .bind(user_id.to_string())
+        .bind(room_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 // ------------------------------------------------------------------ invitations

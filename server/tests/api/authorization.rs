@@ -2,8 +2,8 @@
 //! answer written in each row, refusals included. An endpoint in the OpenAPI
 //! description without a row here fails the test.
 //!
-//! FIXME: consulted bodies and the operator have no login yet (procedure
-//! issue #3, identity issue #6); their columns join the table with them.
+//! FIXME: the operator has no login yet (identity issue #6); that column
+//! joins the table with it.
 
 use std::collections::BTreeSet;
 
@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::support::*;
 
 /// The columns, in the order of every row's expected statuses.
-const ROLES: [&str; 9] = [
+const ROLES: [&str; 11] = [
     "anonymous",
     "outsider",
     "builder",
@@ -25,6 +25,8 @@ const ROLES: [&str; 9] = [
     "office admin",
     "caseworker of another office",
     "admin of another office",
+    "member of the body asked",
+    "member of a body not asked",
 ];
 
 /// What a row's request is made against; each row gets fresh ones.
@@ -34,6 +36,20 @@ struct Scene {
     submitted: RoomView,
     draft_version: Uuid,
     invitation_token: String,
+    /// In the completeness check.
+    checking: RoomView,
+    /// Waiting for missing items.
+    awaiting: RoomView,
+    /// In review: the fire service asked (open), nature conservation asked
+    /// and answered (not released), monument protection asked for more time.
+    review: RoomView,
+    review_plan: Uuid,
+    fire_request: Uuid,
+    nature_request: Uuid,
+    monument_request: Uuid,
+    /// Decided, the notice retrieved.
+    delivered: RoomView,
+    bodies: Vec<BodyView>,
 }
 
 struct Row {
@@ -43,7 +59,7 @@ struct Row {
     /// The concrete path for a scene.
     path: fn(&Scene) -> String,
     body: fn(&Scene) -> Option<Value>,
-    expected: [u16; 9],
+    expected: [u16; 11],
 }
 
 fn no_body(_: &Scene) -> Option<Value> {
@@ -58,21 +74,21 @@ fn rows() -> Vec<Row> {
             template: "/healthz",
             path: |_| "/healthz".into(),
             body: no_body,
-            expected: [200; 9],
+            expected: [200; 11],
         },
         Row {
             method: M::GET,
             template: "/readyz",
             path: |_| "/readyz".into(),
             body: no_body,
-            expected: [200; 9],
+            expected: [200; 11],
         },
         Row {
             method: M::GET,
             template: "/api/config",
             path: |_| "/api/config".into(),
             body: no_body,
-            expected: [200; 9],
+            expected: [200; 11],
         },
         Row {
             method: M::POST,
@@ -85,35 +101,35 @@ fn rows() -> Vec<Row> {
                     "display_name": "Neu",
                 }))
             },
-            expected: [201; 9],
+            expected: [201; 11],
         },
         Row {
             method: M::POST,
             template: "/api/auth/login",
             path: |_| "/api/auth/login".into(),
             body: |_| Some(json!({"email": "nobody@example.de", "password": "not the password"})),
-            expected: [401; 9],
+            expected: [401; 11],
         },
         Row {
             method: M::GET,
             template: "/api/me",
             path: |_| "/api/me".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::GET,
             template: "/api/offices",
             path: |_| "/api/offices".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::GET,
             template: "/api/rooms",
             path: |_| "/api/rooms".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::POST,
@@ -127,7 +143,7 @@ fn rows() -> Vec<Row> {
                     "site_address": "Weg 2",
                 }))
             },
-            expected: [401, 201, 201, 201, 201, 201, 201, 201, 201],
+            expected: [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
         },
         Row {
             method: M::GET,
@@ -135,49 +151,49 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}", s.draft.id),
             body: no_body,
             // The office sees nothing of a draft.
-            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}",
             path: |s| format!("/api/rooms/{}", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}/events",
             path: |s| format!("/api/rooms/{}/events", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}/verification",
             path: |s| format!("/api/rooms/{}/verification", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/invitations",
             path: |s| format!("/api/rooms/{}/invitations", s.draft.id),
             body: |_| Some(json!({"email": "neu@example.de", "role": "other_applicant"})),
-            expected: [401, 404, 201, 403, 403, 404, 404, 404, 404],
+            expected: [401, 404, 201, 403, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/signature",
             path: |s| format!("/api/rooms/{}/signature", s.draft.id),
             body: no_body,
-            expected: [401, 404, 200, 200, 403, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/signature",
             path: |s| format!("/api/rooms/{}/signature", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 409, 409, 403, 403, 404, 404, 404],
+            expected: [401, 404, 409, 409, 403, 403, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::DELETE,
@@ -185,21 +201,21 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}/signature", s.draft.id),
             body: no_body,
             // Nobody has signed this draft: there is nothing to withdraw.
-            expected: [401, 404, 409, 409, 403, 404, 404, 404, 404],
+            expected: [401, 404, 409, 409, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/submit",
             path: |s| format!("/api/rooms/{}/submit", s.draft.id),
             body: no_body,
-            expected: [401, 404, 409, 403, 403, 404, 404, 404, 404],
+            expected: [401, 404, 409, 403, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/check",
             path: |s| format!("/api/rooms/{}/check", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -211,7 +227,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(Value::Null),
-            expected: [401, 404, 201, 201, 201, 404, 404, 404, 404],
+            expected: [401, 404, 201, 201, 201, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -223,7 +239,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(Value::Null),
-            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404],
+            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
@@ -235,14 +251,224 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: no_body,
-            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/missing-items",
+            path: |s| format!("/api/rooms/{}/missing-items", s.checking.id),
+            body: |_| {
+                Some(json!({"items": [{"category": "floor_plans", "text": ""}], "period": "4w"}))
+            },
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/resubmit",
+            path: |s| format!("/api/rooms/{}/resubmit", s.awaiting.id),
+            body: no_body,
+            // The builder resubmitted first, so the designer is too late.
+            expected: [401, 404, 200, 409, 403, 403, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/complete",
+            path: |s| format!("/api/rooms/{}/complete", s.checking.id),
+            body: no_body,
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/withdraw",
+            path: |s| format!("/api/rooms/{}/withdraw", s.checking.id),
+            body: |_| Some(json!({"reason": "Projekt aufgegeben"})),
+            expected: [401, 404, 200, 403, 403, 403, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/withdraw",
+            path: |s| format!("/api/rooms/{}/withdraw", s.delivered.id),
+            body: |_| Some(json!({"reason": "zu spät"})),
+            // Decided: nobody withdraws any more.
+            expected: [401, 404, 409, 403, 403, 403, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/deem-withdrawn",
+            path: |s| format!("/api/rooms/{}/deem-withdrawn", s.awaiting.id),
+            body: |_| Some(json!({"reason": "Frist versäumt"})),
+            // The applicants' deadline has not passed yet.
+            expected: [401, 404, 403, 403, 403, 409, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::GET,
+            template: "/api/rooms/{room_id}",
+            path: |s| format!("/api/rooms/{}", s.review.id),
+            body: no_body,
+            // The body asked sees the room (its part of it); another does not.
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 200, 404],
+        },
+        Row {
+            method: M::GET,
+            template: "/api/rooms/{room_id}/bodies",
+            path: |s| format!("/api/rooms/{}/bodies", s.review.id),
+            body: no_body,
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 403, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests",
+            path: |s| format!("/api/rooms/{}/statement-requests", s.review.id),
+            body: |s| {
+                let road = s.road_authority();
+                Some(
+                    json!({"body_ids": [road], "question": "Zufahrt?", "document_ids": [s.review_plan]}),
+                )
+            },
+            // Once the caseworker asked the road authority, its member sees
+            // the room, and may not ask anybody.
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 403, 403],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests/{request_id}/read",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/statement-requests/{}/read",
+                    s.review.id, s.fire_request
+                )
+            },
+            body: no_body,
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 200, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests/{request_id}/extension",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/statement-requests/{}/extension",
+                    s.review.id, s.fire_request
+                )
+            },
+            body: |_| Some(json!({"period": "2w", "reason": "Ortstermin nötig"})),
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 200, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests/{request_id}/extension/grant",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/statement-requests/{}/extension/grant",
+                    s.review.id, s.monument_request
+                )
+            },
+            body: no_body,
+            // The fire service cannot even see monument protection's request.
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests/{request_id}/statements",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/statement-requests/{}/statements",
+                    s.review.id, s.fire_request
+                )
+            },
+            body: |_| Some(json!({"verdict": "no_objection", "text": "Keine Bedenken."})),
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 200, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests/{request_id}/statements",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/statement-requests/{}/statements",
+                    s.review.id, s.nature_request
+                )
+            },
+            body: |_| Some(json!({"verdict": "no_objection", "text": "Keine Bedenken."})),
+            // Nobody answers for another body.
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests/{request_id}/withdraw",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/statement-requests/{}/withdraw",
+                    s.review.id, s.fire_request
+                )
+            },
+            body: |_| Some(json!({"reason": "nicht mehr nötig"})),
+            // Withdrawn by the caseworker, the request is gone for the body.
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests/{request_id}/reopen",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/statement-requests/{}/reopen",
+                    s.review.id, s.nature_request
+                )
+            },
+            body: |_| Some(json!({"reason": "Bitte Auflage präzisieren"})),
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests/{request_id}/release",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/statement-requests/{}/release",
+                    s.review.id, s.nature_request
+                )
+            },
+            body: no_body,
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/documents",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/documents?category=notice&file_name=Bescheid.pdf",
+                    s.review.id
+                )
+            },
+            body: |_| Some(Value::Null),
+            // The notice is the office's alone.
+            expected: [401, 404, 403, 403, 403, 201, 404, 404, 404, 403, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/decision",
+            path: |s| format!("/api/rooms/{}/decision", s.review.id),
+            body: |s| Some(json!({"outcome": "approved", "notice_version_id": s.draft_version})),
+            // The fire service still has time to answer, so not yet.
+            expected: [401, 404, 403, 403, 403, 409, 404, 404, 404, 403, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/close",
+            path: |s| format!("/api/rooms/{}/close", s.delivered.id),
+            body: no_body,
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::GET,
+            template: "/api/inbox",
+            path: |_| "/api/inbox".into(),
+            body: no_body,
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::GET,
             template: "/api/queue",
             path: |_| "/api/queue".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::GET,
@@ -250,7 +476,7 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/invitations/{}", s.invitation_token),
             body: no_body,
             // The link itself is the credential: whoever holds it may look.
-            expected: [200; 9],
+            expected: [200; 11],
         },
         Row {
             method: M::POST,
@@ -258,7 +484,7 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/invitations/{}/accept", s.invitation_token),
             body: no_body,
             // The first logged-in holder joins; after that the link is used up.
-            expected: [401, 200, 410, 410, 410, 410, 410, 410, 410],
+            expected: [401, 200, 410, 410, 410, 410, 410, 410, 410, 410, 410],
         },
         Row {
             method: M::GET,
@@ -267,7 +493,7 @@ fn rows() -> Vec<Row> {
             body: no_body,
             // A plain GET is no WebSocket handshake; the socket's own rights are
             // tested over real sockets in `live.rs`.
-            expected: [401, 400, 400, 400, 400, 400, 400, 400, 400],
+            expected: [401, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
         },
         // Last: logging out ends each person's session for the rows after it.
         Row {
@@ -275,7 +501,7 @@ fn rows() -> Vec<Row> {
             template: "/api/auth/logout",
             path: |_| "/api/auth/logout".into(),
             body: no_body,
-            expected: [204; 9],
+            expected: [204; 11],
         },
     ]
 }
@@ -297,7 +523,22 @@ async fn every_endpoint_answers_every_role_as_the_table_says() {
         app.caseworker(other_office, "Xaver Fremd").await,
         app.staff(other_office, "Yvonne Fremd", OfficeRole::OfficeAdmin)
             .await,
+        app.body_member(office, "fire_protection", "Frieda Feuerwehr")
+            .await,
+        app.body_member(office, "road_authority", "Stefan Straße")
+            .await,
     ];
+    let extras = Extras {
+        nature: app
+            .body_member(office, "nature_conservation", "Nora Natur")
+            .await,
+        monument: app
+            .body_member(office, "monument_protection", "Max Denkmal")
+            .await,
+        bodies: server::repo::procedure::bodies(&app.app.db.read, office)
+            .await
+            .unwrap(),
+    };
 
     // Requests go out with each person's session cookie but through a client
     // without a cookie jar, so a row like register changes nobody (logout,
@@ -305,7 +546,7 @@ async fn every_endpoint_answers_every_role_as_the_table_says() {
     let bare = reqwest::Client::new();
     let mut failures = Vec::new();
     for row in rows() {
-        let scene = scene(&people, office).await;
+        let scene = scene(&people, &extras, office).await;
         let path = (row.path)(&scene);
         for (i, person) in people.iter().enumerate() {
             let mut request = bare
@@ -331,10 +572,28 @@ async fn every_endpoint_answers_every_role_as_the_table_says() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// People the scene needs who are no column of the table.
+struct Extras {
+    nature: Person,
+    monument: Person,
+    bodies: Vec<BodyView>,
+}
+
+impl Scene {
+    fn road_authority(&self) -> Uuid {
+        self.body("road_authority")
+    }
+
+    fn body(&self, key: &str) -> Uuid {
+        self.bodies.iter().find(|b| b.key == key).unwrap().id
+    }
+}
+
 /// A draft room (builder, designer, other applicant, one document, an open
-/// invitation) and a submitted room with the same people.
-async fn scene(people: &[Person; 9], office: Uuid) -> Scene {
-    let [_, _, builder, designer, other, ..] = people;
+/// invitation), a submitted room with the same people, and rooms at each
+/// later stage of the procedure.
+async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
+    let [_, _, builder, designer, other, caseworker, ..] = people;
     let draft = builder.create_room(office).await;
     let submitted = builder.create_room(office).await;
     for room in [&draft, &submitted] {
@@ -361,12 +620,104 @@ async fn scene(people: &[Person; 9], office: Uuid) -> Scene {
         )
         .await
         .json();
+
+    let parties = Parties {
+        builder,
+        designer,
+        others: &[other],
+        caseworker,
+    };
+    let body = |key: &str| extras.bodies.iter().find(|b| b.key == key).unwrap().id;
+    let (checking, _) = parties.checking(office).await;
+    let (awaiting, _) = parties.checking(office).await;
+    let awaiting = caseworker
+        .act(
+            &format!("/api/rooms/{}/missing-items", awaiting.id),
+            Some(json!({"items": [{"text": "Bauzeichnungen unvollständig"}], "period": "4w"})),
+        )
+        .await;
+    let (review, review_plan) = parties.in_review(office).await;
+    let review = caseworker
+        .act(
+            &format!("/api/rooms/{}/statement-requests", review.id),
+            Some(json!({
+                "body_ids": [
+                    body("fire_protection"),
+                    body("nature_conservation"),
+                    body("monument_protection"),
+                ],
+                "question": "Bestehen Bedenken?",
+                "document_ids": [review_plan],
+            })),
+        )
+        .await;
+    let request_of = |key: &str| {
+        review
+            .statement_requests
+            .iter()
+            .find(|r| r.body.key == key)
+            .unwrap()
+            .id
+    };
+    let (fire_request, nature_request, monument_request) = (
+        request_of("fire_protection"),
+        request_of("nature_conservation"),
+        request_of("monument_protection"),
+    );
+    extras
+        .nature
+        .act(
+            &format!(
+                "/api/rooms/{}/statement-requests/{nature_request}/statements",
+                review.id
+            ),
+            Some(json!({"verdict": "not_concerned", "text": "Nicht berührt."})),
+        )
+        .await;
+    extras
+        .monument
+        .act(
+            &format!(
+                "/api/rooms/{}/statement-requests/{monument_request}/extension",
+                review.id
+            ),
+            Some(json!({"period": "2w", "reason": "Denkmalpfleger im Urlaub"})),
+        )
+        .await;
+
+    let (decided, _) = parties.in_review(office).await;
+    let notice = upload_notice(caseworker, decided.id).await;
+    let decided = caseworker
+        .act(
+            &format!("/api/rooms/{}/decision", decided.id),
+            Some(json!({"outcome": "approved", "notice_version_id": notice})),
+        )
+        .await;
+    builder
+        .get(&format!(
+            "/api/rooms/{}/documents/{notice}/content",
+            decided.id
+        ))
+        .await
+        .expect_status(StatusCode::OK);
+    let delivered = builder.room(decided.id).await;
+    assert_eq!(delivered.status, RoomStatus::Delivered);
+
     Scene {
         office,
         draft_version: document.versions[0].id,
         invitation_token: invitation.link.rsplit('/').next().unwrap().to_string(),
         draft,
         submitted,
+        checking,
+        awaiting,
+        review,
+        review_plan,
+        fire_request,
+        nature_request,
+        monument_request,
+        delivered,
+        bodies: extras.bodies.clone(),
     }
 }
 

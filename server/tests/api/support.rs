@@ -139,21 +139,34 @@ impl TestApp {
     }
 
     pub async fn staff(&self, office: Uuid, name: &str, role: OfficeRole) -> Person {
-        let email = format!(
-            "{}.{}@amt.example.de",
-            name.to_lowercase().replace(' ', "."),
-            Uuid::new_v4().simple()
-        );
-        server::cli::create_staff(
-            &self.config,
-            &office.to_string(),
-            &email,
-            name,
-            role,
-            Some(PASSWORD.into()),
-        )
-        .await
-        .unwrap();
+        let email = official_email(name);
+        let person = server::cli::NewPerson {
+            email: &email,
+            display_name: name,
+            password: Some(PASSWORD.into()),
+        };
+        server::cli::create_staff(&self.config, &office.to_string(), &person, role)
+            .await
+            .unwrap();
+        self.login(&email, name).await
+    }
+
+    /// Creates a member of one of the office's consulted bodies (by key,
+    /// e.g. `fire_protection`) and logs them in.
+    pub async fn body_member(&self, office: Uuid, body: &str, name: &str) -> Person {
+        let email = official_email(name);
+        let person = server::cli::NewPerson {
+            email: &email,
+            display_name: name,
+            password: Some(PASSWORD.into()),
+        };
+        server::cli::create_body_member(&self.config, &office.to_string(), body, &person)
+            .await
+            .unwrap();
+        self.login(&email, name).await
+    }
+
+    async fn login(&self, email: &str, name: &str) -> Person {
         let person = self.anonymous();
         let answer = person
             .post_json(
@@ -165,7 +178,7 @@ impl TestApp {
         let me: Me = answer.json();
         Person {
             id: me.id,
-            email,
+            email: email.into(),
             name: name.into(),
             session: session_of(&answer),
             ..person
@@ -366,6 +379,15 @@ impl Person {
         .await
     }
 
+    /// A step of the procedure that must succeed: POST, 200, the room.
+    pub async fn act(&self, path: &str, body: Option<Value>) -> RoomView {
+        let answer = match body {
+            Some(body) => self.post_json(path, &body).await,
+            None => self.post(path).await,
+        };
+        answer.expect_status(StatusCode::OK).json()
+    }
+
     /// Signs the declaration in a room; it must succeed.
     pub async fn sign(&self, room_id: Uuid) -> RoomView {
         self.post(&format!("/api/rooms/{room_id}/signature"))
@@ -401,6 +423,78 @@ impl Person {
     }
 }
 
+/// The people of one procedure, to bring a room to a stage in few lines.
+pub struct Parties<'a> {
+    pub builder: &'a Person,
+    pub designer: &'a Person,
+    /// Further applicants invited as `other_applicant`.
+    pub others: &'a [&'a Person],
+    pub caseworker: &'a Person,
+}
+
+impl Parties<'_> {
+    /// A submitted room with a site plan (a real PDF/A), signed by both;
+    /// with the site plan's document id.
+    pub async fn submitted(&self, office: Uuid) -> (RoomView, Uuid) {
+        let room = self.builder.create_room(office).await;
+        self.builder
+            .invite(room.id, self.designer, "designer")
+            .await;
+        for other in self.others {
+            self.builder.invite(room.id, other, "other_applicant").await;
+        }
+        let plan: DocumentView = self
+            .builder
+            .upload(
+                room.id,
+                "site_plan",
+                "Lageplan.pdf",
+                real_file("pdfa2b_verapdf.pdf"),
+            )
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        self.builder.sign(room.id).await;
+        self.designer.sign(room.id).await;
+        (self.builder.submit(room.id).await, plan.id)
+    }
+
+    /// A room in the completeness check.
+    pub async fn checking(&self, office: Uuid) -> (RoomView, Uuid) {
+        let (room, plan) = self.submitted(office).await;
+        let room = self
+            .caseworker
+            .act(&format!("/api/rooms/{}/check", room.id), None)
+            .await;
+        (room, plan)
+    }
+
+    /// A room in review: checked and found complete.
+    pub async fn in_review(&self, office: Uuid) -> (RoomView, Uuid) {
+        let (room, plan) = self.checking(office).await;
+        let room = self
+            .caseworker
+            .act(&format!("/api/rooms/{}/complete", room.id), None)
+            .await;
+        (room, plan)
+    }
+}
+
+/// The caseworker uploads a notice (a real PDF); its version id.
+pub async fn upload_notice(caseworker: &Person, room_id: Uuid) -> Uuid {
+    let notice: DocumentView = caseworker
+        .upload(
+            room_id,
+            "notice",
+            "Bescheid.pdf",
+            real_file("pdfa2b_verapdf.pdf"),
+        )
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    notice.versions[0].id
+}
+
 /// A small but real PDF from the shared test data.
 pub fn real_file(name: &str) -> Vec<u8> {
     std::fs::read(real_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -418,4 +512,13 @@ pub async fn room_with_designer(app: &TestApp) -> (Uuid, Person, Person, RoomVie
     let designer = app.register("Dana Designer").await;
     builder.invite(room.id, &designer, "designer").await;
     (office, builder, designer, room)
+}
+
+/// A unique address at the authorities for a test person.
+fn official_email(name: &str) -> String {
+    format!(
+        "{}.{}@amt.example.de",
+        name.to_lowercase().replace(' ', "."),
+        Uuid::new_v4().simple()
+    )
 }

@@ -10,9 +10,11 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
-    ClientConfig, CreateRoomRequest, InvitationAccepted, InvitationCreated, InvitationPreview,
-    InviteRequest, LoginRequest, Me, OfficeSummary, Problem, QueueItem, RegisterRequest, RoomEvent,
-    RoomSummary, RoomView, UploadQuery,
+    BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, ExtensionRequest, InboxItem,
+    InvitationAccepted, InvitationCreated, InvitationPreview, InviteRequest, LoginRequest, Me,
+    MissingItemsRequest, OfficeSummary, Problem, QueueItem, ReasonRequest, RegisterRequest,
+    RoomEvent, RoomStatus, RoomSummary, RoomView, StatementRequestsCreate, StatementSubmit,
+    UploadQuery,
 };
 use uuid::Uuid;
 
@@ -114,8 +116,129 @@ pub async fn start_check(room_id: Uuid) -> ApiResult<RoomView> {
     post_empty(&format!("/api/rooms/{room_id}/check")).await
 }
 
-pub async fn list_queue() -> ApiResult<Vec<QueueItem>> {
-    get_json("/api/queue").await
+/// The caseworker's queue, filtered.
+pub async fn list_queue(
+    status: Option<RoomStatus>,
+    overdue: bool,
+    mine: bool,
+) -> ApiResult<Vec<QueueItem>> {
+    let mut url = format!("/api/queue?overdue={overdue}&mine={mine}");
+    if let Some(status) = status {
+        url.push_str(&format!("&status={}", status.as_str()));
+    }
+    get_json(&url).await
+}
+
+// ---------------------------------------------------------------- procedure
+
+pub async fn request_missing_items(
+    room_id: Uuid,
+    request: &MissingItemsRequest,
+) -> ApiResult<RoomView> {
+    post_json(&format!("/api/rooms/{room_id}/missing-items"), request).await
+}
+
+pub async fn resubmit_application(room_id: Uuid) -> ApiResult<RoomView> {
+    post_empty(&format!("/api/rooms/{room_id}/resubmit")).await
+}
+
+pub async fn mark_complete(room_id: Uuid) -> ApiResult<RoomView> {
+    post_empty(&format!("/api/rooms/{room_id}/complete")).await
+}
+
+pub async fn withdraw_application(room_id: Uuid, reason: String) -> ApiResult<RoomView> {
+    post_json(
+        &format!("/api/rooms/{room_id}/withdraw"),
+        &ReasonRequest { reason },
+    )
+    .await
+}
+
+pub async fn deem_withdrawn(room_id: Uuid, reason: String) -> ApiResult<RoomView> {
+    post_json(
+        &format!("/api/rooms/{room_id}/deem-withdrawn"),
+        &ReasonRequest { reason },
+    )
+    .await
+}
+
+pub async fn close_room(room_id: Uuid) -> ApiResult<RoomView> {
+    post_empty(&format!("/api/rooms/{room_id}/close")).await
+}
+
+pub async fn list_bodies(room_id: Uuid) -> ApiResult<Vec<BodyView>> {
+    get_json(&format!("/api/rooms/{room_id}/bodies")).await
+}
+
+pub async fn request_statements(
+    room_id: Uuid,
+    request: &StatementRequestsCreate,
+) -> ApiResult<RoomView> {
+    post_json(&format!("/api/rooms/{room_id}/statement-requests"), request).await
+}
+
+fn request_url(room_id: Uuid, request_id: Uuid, step: &str) -> String {
+    format!("/api/rooms/{room_id}/statement-requests/{request_id}/{step}")
+}
+
+pub async fn mark_request_read(room_id: Uuid, request_id: Uuid) -> ApiResult<RoomView> {
+    post_empty(&request_url(room_id, request_id, "read")).await
+}
+
+pub async fn request_extension(
+    room_id: Uuid,
+    request_id: Uuid,
+    request: &ExtensionRequest,
+) -> ApiResult<RoomView> {
+    post_json(&request_url(room_id, request_id, "extension"), request).await
+}
+
+pub async fn grant_extension(room_id: Uuid, request_id: Uuid) -> ApiResult<RoomView> {
+    post_empty(&request_url(room_id, request_id, "extension/grant")).await
+}
+
+pub async fn submit_statement(
+    room_id: Uuid,
+    request_id: Uuid,
+    statement: &StatementSubmit,
+) -> ApiResult<RoomView> {
+    post_json(&request_url(room_id, request_id, "statements"), statement).await
+}
+
+pub async fn withdraw_request(
+    room_id: Uuid,
+    request_id: Uuid,
+    reason: String,
+) -> ApiResult<RoomView> {
+    post_json(
+        &request_url(room_id, request_id, "withdraw"),
+        &ReasonRequest { reason },
+    )
+    .await
+}
+
+pub async fn reopen_request(
+    room_id: Uuid,
+    request_id: Uuid,
+    reason: String,
+) -> ApiResult<RoomView> {
+    post_json(
+        &request_url(room_id, request_id, "reopen"),
+        &ReasonRequest { reason },
+    )
+    .await
+}
+
+pub async fn release_statement(room_id: Uuid, request_id: Uuid) -> ApiResult<RoomView> {
+    post_empty(&request_url(room_id, request_id, "release")).await
+}
+
+pub async fn decide(room_id: Uuid, request: &DecisionRequest) -> ApiResult<RoomView> {
+    post_json(&format!("/api/rooms/{room_id}/decision"), request).await
+}
+
+pub async fn list_inbox() -> ApiResult<Vec<InboxItem>> {
+    get_json("/api/inbox").await
 }
 
 // ---------------------------------------------------------------- invitations

@@ -11,8 +11,8 @@ use crate::components::{Announcer, focus_by_id};
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::language;
 use crate::pages::{
-    HomePage, InvitationPage, LoginPage, NewRoomPage, NotFoundPage, QueuePage, RegisterPage,
-    RoomPage, RoomsPage,
+    HomePage, InboxPage, InvitationPage, LoginPage, NewRoomPage, NotFoundPage, QueuePage,
+    RegisterPage, RoomPage, RoomsPage,
 };
 use crate::session::{Session, works_in_office};
 
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rooms/new") view=NewRoomPage/>
                     <Route path=path!("/rooms/:id") view=RoomPage/>
                     <Route path=path!("/queue") view=QueuePage/>
+                    <Route path=path!("/inbox") view=InboxPage/>
                     <Route path=path!("/invitations/:token") view=InvitationPage/>
                 </Routes>
             </main>
@@ -72,6 +73,13 @@ fn Header() -> impl IntoView {
                         {move || match session.me() {
                             Some(me) if works_in_office(&me) => {
                                 view! { <li><A href="/queue">{t!(i18n, nav.queue)}</A></li> }
+                                    .into_any()
+                            }
+                            Some(me) if !me.bodies.is_empty() => {
+                                view! {
+                                    <li><A href="/inbox">{t!(i18n, nav.inbox)}</A></li>
+                                    <li><A href="/rooms">{t!(i18n, nav.my_rooms)}</A></li>
+                                }
                                     .into_any()
                             }
                             Some(_) => {

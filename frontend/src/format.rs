@@ -41,6 +41,37 @@ pub fn date_time(locale: Locale, at: &DateTime<Utc>) -> String {
     String::from(date.to_locale_string(language_tag(locale), &options))
 }
 
+/// A calendar day (a deadline's last day, a delivery date): a day in
+/// Germany, shown as it is, never shifted into the browser's time zone.
+pub fn date(locale: Locale, day: &chrono::NaiveDate) -> String {
+    match locale {
+        Locale::de => day.format("%d.%m.%Y").to_string(),
+        Locale::en => day.format("%-d %b %Y").to_string(),
+    }
+}
+
+/// An amount in euro cents, e.g. `1.234,50 €` / `€1,234.50`.
+pub fn euros(locale: Locale, cents: i64) -> String {
+    let (whole, rest) = (cents / 100, (cents % 100).abs());
+    let digits = whole.abs().to_string();
+    let (group, decimal) = match locale {
+        Locale::de => ('.', ','),
+        Locale::en => (',', '.'),
+    };
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    match locale {
+        Locale::de => format!("{sign}{grouped}{decimal}{rest:02} €"),
+        Locale::en => format!("{sign}€{grouped}{decimal}{rest:02}"),
+    }
+}
+
 /// The BCP 47 tag for `Intl` and `<html lang>`.
 pub fn language_tag(locale: Locale) -> &'static str {
     match locale {
@@ -78,5 +109,19 @@ mod tests {
         assert_eq!(percent(0.0, 0.0), 0);
         assert_eq!(percent(50.0, 200.0), 25);
         assert_eq!(percent(300.0, 200.0), 100);
+    }
+
+    #[test]
+    fn amounts_read_as_each_language_writes_money() {
+        assert_eq!(euros(Locale::de, 123_450), "1.234,50 €");
+        assert_eq!(euros(Locale::en, 123_450), "€1,234.50");
+        assert_eq!(euros(Locale::de, 5), "0,05 €");
+    }
+
+    #[test]
+    fn a_day_is_shown_as_the_day_it_is() {
+        let day = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        assert_eq!(date(Locale::de, &day), "01.03.2027");
+        assert_eq!(date(Locale::en, &day), "1 Mar 2027");
     }
 }

@@ -5,8 +5,8 @@
 //! closure with `i18n.get_locale()` re-renders when the language changes.
 
 use shared::{
-    DocumentCategory, EventPayload, MemberView, NextActor, ProcedureTypeSummary, RoomEvent,
-    RoomRole, RoomStatus,
+    DeadlineKind, DeadlineView, DecisionOutcome, DocumentCategory, EventPayload, MemberView,
+    NextActor, ProcedureTypeSummary, RequestStatus, RoomEvent, RoomRole, RoomStatus, Verdict,
 };
 
 use crate::api::ApiError;
@@ -55,8 +55,68 @@ pub fn role(locale: Locale, role: RoomRole) -> String {
         RoomRole::Designer => td_string!(locale, role.designer),
         RoomRole::OtherApplicant => td_string!(locale, role.other_applicant),
         RoomRole::Caseworker => td_string!(locale, role.caseworker),
+        RoomRole::ConsultedBody => td_string!(locale, role.consulted_body),
     }
     .to_string()
+}
+
+pub fn verdict(locale: Locale, verdict: Verdict) -> String {
+    match verdict {
+        Verdict::NoObjection => td_string!(locale, verdict.no_objection),
+        Verdict::ConsentWithConditions => td_string!(locale, verdict.consent_with_conditions),
+        Verdict::Objection => td_string!(locale, verdict.objection),
+        Verdict::NotConcerned => td_string!(locale, verdict.not_concerned),
+    }
+    .to_string()
+}
+
+pub fn request_status(locale: Locale, status: RequestStatus) -> String {
+    use RequestStatus as R;
+    match status {
+        R::Open => td_string!(locale, request_status.open),
+        R::Read => td_string!(locale, request_status.read),
+        R::ExtensionRequested => td_string!(locale, request_status.extension_requested),
+        R::ExtensionGranted => td_string!(locale, request_status.extension_granted),
+        R::Answered => td_string!(locale, request_status.answered),
+        R::Overdue => td_string!(locale, request_status.overdue),
+        R::Withdrawn => td_string!(locale, request_status.withdrawn),
+        R::Reopened => td_string!(locale, request_status.reopened),
+    }
+    .to_string()
+}
+
+pub fn outcome(locale: Locale, outcome: DecisionOutcome) -> String {
+    match outcome {
+        DecisionOutcome::Approved => td_string!(locale, outcome.approved),
+        DecisionOutcome::ApprovedWithConditions => {
+            td_string!(locale, outcome.approved_with_conditions)
+        }
+        DecisionOutcome::Rejected => td_string!(locale, outcome.rejected),
+    }
+    .to_string()
+}
+
+/// What a deadline is for, e.g. "Statement of the fire service".
+pub fn deadline(locale: Locale, deadline: &DeadlineView) -> String {
+    let body = deadline.subject.clone().unwrap_or_default();
+    match deadline.kind {
+        DeadlineKind::CompletenessCheck => {
+            td_string!(locale, deadline.completeness_check).to_string()
+        }
+        DeadlineKind::MissingItems => td_string!(locale, deadline.missing_items).to_string(),
+        DeadlineKind::Statement => td_string!(locale, deadline.statement, body).to_string(),
+        DeadlineKind::MunicipalConsent => {
+            td_string!(locale, deadline.municipal_consent, body).to_string()
+        }
+    }
+}
+
+/// How a deadline's date came about, in the reader's language.
+pub fn deadline_rule(locale: Locale, deadline: &DeadlineView) -> String {
+    match locale {
+        Locale::de => deadline.rule_de.clone(),
+        Locale::en => deadline.rule_en.clone(),
+    }
 }
 
 /// A procedure type's name; the office gives it in both languages.
@@ -87,6 +147,8 @@ pub fn category(locale: Locale, category: DocumentCategory) -> String {
         C::PowerOfAttorney => td_string!(locale, category.power_of_attorney),
         C::Photos => td_string!(locale, category.photos),
         C::Other => td_string!(locale, category.other),
+        C::Notice => td_string!(locale, category.notice),
+        C::FeeNotice => td_string!(locale, category.fee_notice),
     }
     .to_string()
 }
@@ -155,6 +217,61 @@ pub fn event(locale: Locale, event: &RoomEvent, members: &[MemberView]) -> Strin
             let status = status(locale, *to);
             td_string!(locale, history.status_changed, status)
         }
+        EventPayload::MissingItemsRequested { items, .. } => {
+            let count = items.len();
+            td_string!(locale, history.missing_items_requested, actor, count)
+        }
+        EventPayload::StatementRequested { body_name, .. } => {
+            td_string!(locale, history.statement_requested, actor, body = body_name)
+        }
+        EventPayload::StatementRequestRead { .. } => {
+            td_string!(locale, history.statement_request_read, actor)
+        }
+        EventPayload::ExtensionRequested { period, .. } => {
+            td_string!(locale, history.extension_requested, actor, period)
+        }
+        EventPayload::ExtensionGranted { due_date, .. } => {
+            let date = crate::format::date(locale, due_date);
+            td_string!(locale, history.extension_granted, actor, date)
+        }
+        EventPayload::StatementSubmitted {
+            version,
+            verdict: given,
+            ..
+        } => {
+            let verdict = verdict(locale, *given);
+            td_string!(locale, history.statement_submitted, actor, version, verdict)
+        }
+        EventPayload::StatementRequestWithdrawn { .. } => {
+            td_string!(locale, history.statement_request_withdrawn, actor)
+        }
+        EventPayload::StatementRequestReopened { .. } => {
+            td_string!(locale, history.statement_request_reopened, actor)
+        }
+        EventPayload::StatementReleased {
+            body_name,
+            verdict: given,
+            ..
+        } => {
+            let verdict = verdict(locale, *given);
+            td_string!(
+                locale,
+                history.statement_released,
+                actor,
+                body = body_name,
+                verdict
+            )
+        }
+        EventPayload::DecisionMade {
+            outcome: decided, ..
+        } => {
+            let outcome = outcome(locale, *decided);
+            td_string!(locale, history.decision_made, actor, outcome)
+        }
+        EventPayload::NoticeDelivered { delivery_date, .. } => {
+            let date = crate::format::date(locale, delivery_date);
+            td_string!(locale, history.notice_delivered, actor, date)
+        }
     }
     .to_string()
 }
@@ -190,6 +307,9 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
         "invitation_closed" => td_string!(locale, problem.invitation_closed),
         "invitation_used" => td_string!(locale, problem.invitation_used),
         "already_member" => td_string!(locale, problem.already_member),
+        "statements_pending" => td_string!(locale, problem.statements_pending),
+        "deadline_not_missed" => td_string!(locale, problem.deadline_not_missed),
+        "already_requested" => td_string!(locale, problem.already_requested),
         "csrf_header_missing" => td_string!(locale, problem.csrf_header_missing),
         "unavailable" => td_string!(locale, problem.unavailable),
         "internal" => td_string!(locale, problem.internal),
@@ -250,11 +370,13 @@ mod tests {
 
     #[test]
     fn every_category_and_status_has_a_german_name_of_its_own() {
-        let names: std::collections::HashSet<String> = DocumentCategory::ALL
+        let all: Vec<DocumentCategory> = DocumentCategory::APPLICATION
             .into_iter()
-            .map(|c| category(Locale::de, c))
+            .chain(DocumentCategory::OFFICE)
             .collect();
-        assert_eq!(names.len(), DocumentCategory::ALL.len());
+        let names: std::collections::HashSet<String> =
+            all.into_iter().map(|c| category(Locale::de, c)).collect();
+        assert_eq!(names.len(), all.len());
         assert_eq!(category(Locale::de, DocumentCategory::SitePlan), "Lageplan");
         let names: std::collections::HashSet<String> = RoomStatus::ALL
             .into_iter()

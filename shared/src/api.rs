@@ -61,7 +61,18 @@ pub struct Me {
     pub display_name: String,
     /// The offices this person works in, with the role in each.
     pub offices: Vec<OfficeMembership>,
+    /// The consulted bodies this person answers for.
+    #[serde(default)]
+    pub bodies: Vec<BodyMembership>,
     pub operator: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BodyMembership {
+    pub body_id: Uuid,
+    pub body_name: String,
+    pub office_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,6 +16,7 @@ pub fn HomePage() -> impl IntoView {
             SessionState::Unknown => return,
             SessionState::Anonymous => "/login",
             SessionState::LoggedIn(me) if works_in_office(&me) => "/queue",
+            SessionState::LoggedIn(me) if !me.bodies.is_empty() => "/inbox",
             SessionState::LoggedIn(_) => "/rooms",
         };
         navigate(

@@ -2,6 +2,7 @@
 
 mod auth;
 mod home;
+mod inbox;
 mod invitation;
 mod not_found;
 mod queue;
@@ -10,6 +11,7 @@ mod rooms;
 
 pub use auth::{LoginPage, RegisterPage};
 pub use home::HomePage;
+pub use inbox::InboxPage;
 pub use invitation::InvitationPage;
 pub use not_found::NotFoundPage;
 pub use queue::QueuePage;

@@ -164,6 +164,7 @@ async fn me_of(app: &App, id: uuid::Uuid) -> ApiResult<Me> {
         email: profile.email,
         display_name: profile.display_name,
         offices: repo::users::memberships(&app.db.read, id).await?,
+        bodies: repo::users::body_memberships(&app.db.read, id).await?,
         operator: profile.is_operator != 0,
     })
 }

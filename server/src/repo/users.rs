@@ -1,6 +1,6 @@
 //! Accounts and office staff.
 
-use shared::{OfficeMembership, OfficeRole};
+use shared::{BodyMembership, OfficeMembership, OfficeRole};
 use sqlx::AnyPool;
 use uuid::Uuid;
 
@@ -99,6 +99,28 @@ pub async fn memberships(
                 office_name,
                 role: OfficeRole::parse(&role)?,
             })
+        })
+        .collect())
+}
+
+/// The consulted bodies the person answers for.
+pub async fn body_memberships(
+    db: &AnyPool,
+    user_id: Uuid,
+) -> Result<Vec<BodyMembership>, sqlx::Error> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT b.id, b.name, o.name FROM body_members m JOIN bodies b ON b.id = m.body_id \
+         JOIN offices o ON o.id = b.office_id WHERE m.user_id = $1 ORDER BY o.name, b.name",
+    )
+    .bind(user_id.to_string())
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(body_id, body_name, office_name)| BodyMembership {
+            body_id: super::id(&body_id),
+            body_name,
+            office_name,
         })
         .collect())
 }

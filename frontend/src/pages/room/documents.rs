@@ -18,8 +18,9 @@ pub fn Documents() -> impl IntoView {
     // the checklist's usual order.
     let groups = move || {
         room.view.with(|r| {
-            DocumentCategory::ALL
+            DocumentCategory::APPLICATION
                 .into_iter()
+                .chain(DocumentCategory::OFFICE)
                 .filter_map(|category| {
                     let documents: Vec<DocumentView> = r
                         .documents
@@ -114,9 +115,18 @@ fn Document(document: DocumentView) -> impl IntoView {
         <li class="document">
             <p class="document-name">{latest.clone()}</p>
             <ol class="versions">{rows}</ol>
-            <Show when=move || room.allows(RoomAction::Upload)>
+            <Show when=move || room.allows(upload_action(category))>
                 <NewVersion document_id category name=latest.clone()/>
             </Show>
         </li>
+    }
+}
+
+/// The action that adds a version to a document of this category: the
+/// notice and fee notice are the office's, the rest the applicants'.
+pub(super) fn upload_action(category: DocumentCategory) -> RoomAction {
+    match category.is_office() {
+        true => RoomAction::UploadNotice,
+        false => RoomAction::Upload,
     }
 }

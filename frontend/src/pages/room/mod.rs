@@ -6,9 +6,12 @@
 //! form, documents and uploads, signatures and the procedure's buttons,
 //! history.
 
+mod decision;
 mod documents;
 mod history;
 mod members;
+mod participation;
+mod procedure;
 mod signatures;
 mod uploads;
 
@@ -189,13 +192,19 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
         <div class="room-grid">
             <div class="room-main">
                 <signatures::Actions/>
+                <procedure::MissingItems/>
+                <procedure::Check/>
+                <decision::Decision/>
+                <participation::Participation/>
                 <documents::Documents/>
                 <uploads::UploadForm/>
             </div>
             <div class="room-side">
+                <procedure::Deadlines/>
                 <signatures::Signatures/>
                 <members::Members/>
                 <members::InviteForm/>
+                <procedure::EndActions/>
                 <history::History/>
             </div>
         </div>

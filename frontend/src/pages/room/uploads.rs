@@ -31,13 +31,18 @@ pub fn UploadForm() -> impl IntoView {
 
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let category = DocumentCategory::parse(&category.get_untracked());
-        uploads.start(
-            room,
-            input,
-            category.unwrap_or(DocumentCategory::Other),
-            None,
-        );
+        // The choice may stem from before the room changed hands (the
+        // options differ for the office): a stale one falls back.
+        let office = room
+            .view
+            .with_untracked(|r| r.allowed.contains(&RoomAction::UploadNotice));
+        let chosen =
+            DocumentCategory::parse(&category.get_untracked()).filter(|c| c.is_office() == office);
+        let fallback = match office {
+            true => DocumentCategory::Notice,
+            false => DocumentCategory::Other,
+        };
+        uploads.start(room, input, chosen.unwrap_or(fallback), None);
     };
     let limit_hint = move || {
         let locale = i18n.get_locale();
@@ -47,9 +52,15 @@ pub fn UploadForm() -> impl IntoView {
             .map(|limit| format::bytes(locale, limit));
         limit.map(|limit| t_string!(i18n, upload.files_hint, limit).to_string())
     };
+    // The office files the notice; the applicants everything else.
+    let office = move || room.allows(RoomAction::UploadNotice);
     let options = move || {
         let locale = i18n.get_locale();
-        DocumentCategory::ALL
+        let categories: Vec<DocumentCategory> = match office() {
+            true => DocumentCategory::OFFICE.to_vec(),
+            false => DocumentCategory::APPLICATION.to_vec(),
+        };
+        categories
             .into_iter()
             .map(|c| {
                 // `selected` keeps the choice when the options are rebuilt
@@ -61,7 +72,7 @@ pub fn UploadForm() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || room.allows(RoomAction::Upload)>
+        <Show when=move || room.allows(RoomAction::Upload) || office()>
             <section class="card" aria-labelledby="upload-heading">
                 <h2 id="upload-heading">{t!(i18n, upload.heading)}</h2>
                 <form on:submit=submit class="stack">
@@ -116,6 +127,9 @@ pub fn NewVersion(document_id: Uuid, category: DocumentCategory, name: String) -
 /// likeliest next upload.
 fn first_missing(room: RoomContext) -> DocumentCategory {
     room.view.with_untracked(|r| {
+        if r.allowed.contains(&RoomAction::UploadNotice) {
+            return DocumentCategory::Notice;
+        }
         let has = |category: &DocumentCategory| r.documents.iter().any(|d| d.category == *category);
         let required = &r.procedure_type.required_categories;
         required

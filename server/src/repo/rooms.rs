@@ -4,7 +4,7 @@ use shared::*;
 use sqlx::AnyPool;
 use uuid::Uuid;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::db::{self, Tx};
 use crate::domain::holidays::Calendar;
@@ -71,7 +71,11 @@ impl RoomRow {
 
     /// The deadlines running in the room now, soonest first.
     pub fn deadlines(&self) -> Vec<DeadlineView> {
-        let now = Utc::now();
+        self.deadlines_at(Utc::now())
+    }
+
+    /// The deadlines running in the room at `now`, soonest first.
+    pub fn deadlines_at(&self, now: DateTime<Utc>) -> Vec<DeadlineView> {
         let running = procedure::running_deadlines(
             self.status(),
             self.submitted_at.map(db::from_millis),
@@ -163,6 +167,20 @@ async fn role_in(
     .fetch_optional(db)
     .await?;
     Ok(staff.map(|_| RoomRole::Caseworker))
+}
+
+/// The rooms whose procedure is under way, where deadlines may run: the
+/// office has them, and they are not finished.
+pub async fn under_way(db: &AnyPool) -> Result<Vec<RoomRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {ROOM_COLUMNS} {ROOM_FROM} WHERE r.status NOT IN ($1, $2, $3) ORDER BY r.id"
+    );
+    sqlx::query_as::<_, RoomRow>(sqlx::AssertSqlSafe(sql))
+        .bind(RoomStatus::Draft.as_str())
+        .bind(RoomStatus::Closed.as_str())
+        .bind(RoomStatus::Withdrawn.as_str())
+        .fetch_all(db)
+        .await
 }
 
 pub async fn all_ids(db: &AnyPool) -> Result<Vec<Uuid>, sqlx::Error> {

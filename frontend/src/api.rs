@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
     ClientConfig, CreateRoomRequest, InvitationAccepted, InvitationCreated, InvitationPreview,
-    InviteRequest, LoginRequest, Me, OfficeSummary, Problem, QueueItem, RegisterRequest, RoomEvent,
-    RoomSummary, RoomView, UploadQuery,
+    InviteRequest, LoginRequest, Me, NotificationPreferences, OfficeSummary, Problem, QueueItem,
+    RegisterRequest, RoomEvent, RoomSummary, RoomView, UploadQuery,
 };
 use uuid::Uuid;
 
@@ -69,6 +69,19 @@ pub async fn me() -> ApiResult<Option<Me>> {
         Err(ApiError::Problem(problem)) if problem.status == 401 => Ok(None),
         Err(err) => Err(err),
     }
+}
+
+/// Which kinds of e-mail the logged-in person receives.
+pub async fn get_notification_preferences() -> ApiResult<NotificationPreferences> {
+    get_json("/api/me/notifications").await
+}
+
+/// Replaces them all; the answer is what the server now holds.
+pub async fn update_notification_preferences(
+    preferences: &NotificationPreferences,
+) -> ApiResult<NotificationPreferences> {
+    let request = mutating(Request::put("/api/me/notifications")).json(preferences);
+    read_json(send(request).await?).await
 }
 
 // ---------------------------------------------------------------- rooms

@@ -5,8 +5,8 @@
 //! closure with `i18n.get_locale()` re-renders when the language changes.
 
 use shared::{
-    DocumentCategory, EventPayload, MemberView, NextActor, ProcedureTypeSummary, RoomEvent,
-    RoomRole, RoomStatus,
+    DocumentCategory, EventPayload, MemberView, NextActor, NotificationKind, ProcedureTypeSummary,
+    RoomEvent, RoomRole, RoomStatus,
 };
 
 use crate::api::ApiError;
@@ -45,6 +45,40 @@ pub fn next_actor_short(locale: Locale, actor: NextActor) -> String {
         NextActor::Office => td_string!(locale, next_actor_short.office),
         NextActor::ConsultedBodies => td_string!(locale, next_actor_short.consulted_bodies),
         NextActor::Nobody => td_string!(locale, next_actor_short.nobody),
+    }
+    .to_string()
+}
+
+/// A kind of e-mail, as the settings page names it.
+pub fn notification_kind(locale: Locale, kind: NotificationKind) -> String {
+    match kind {
+        NotificationKind::Invitation => td_string!(locale, notification_kind.invitation),
+        NotificationKind::StatementRequest => {
+            td_string!(locale, notification_kind.statement_request)
+        }
+        NotificationKind::MissingItems => td_string!(locale, notification_kind.missing_items),
+        NotificationKind::NoticeReady => td_string!(locale, notification_kind.notice_ready),
+        NotificationKind::DeadlineReminder => {
+            td_string!(locale, notification_kind.deadline_reminder)
+        }
+        NotificationKind::DeadlineMissed => td_string!(locale, notification_kind.deadline_missed),
+    }
+    .to_string()
+}
+
+/// When mail of this kind is sent, said under its checkbox.
+pub fn notification_hint(locale: Locale, kind: NotificationKind) -> String {
+    match kind {
+        NotificationKind::Invitation => td_string!(locale, notification_hint.invitation),
+        NotificationKind::StatementRequest => {
+            td_string!(locale, notification_hint.statement_request)
+        }
+        NotificationKind::MissingItems => td_string!(locale, notification_hint.missing_items),
+        NotificationKind::NoticeReady => td_string!(locale, notification_hint.notice_ready),
+        NotificationKind::DeadlineReminder => {
+            td_string!(locale, notification_hint.deadline_reminder)
+        }
+        NotificationKind::DeadlineMissed => td_string!(locale, notification_hint.deadline_missed),
     }
     .to_string()
 }

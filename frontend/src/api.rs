@@ -12,9 +12,9 @@ use serde::de::DeserializeOwned;
 use shared::{
     BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, ExtensionRequest, InboxItem,
     InvitationAccepted, InvitationCreated, InvitationPreview, InviteRequest, LoginRequest, Me,
-    MissingItemsRequest, OfficeSummary, Problem, QueueItem, ReasonRequest, RegisterRequest,
-    RoomEvent, RoomStatus, RoomSummary, RoomView, StatementRequestsCreate, StatementSubmit,
-    UploadQuery,
+    MissingItemsRequest, NotificationPreferences, OfficeSummary, Problem, QueueItem, ReasonRequest,
+    RegisterRequest, RoomEvent, RoomStatus, RoomSummary, RoomView, StatementRequestsCreate,
+    StatementSubmit, UploadQuery,
 };
 use uuid::Uuid;
 
@@ -71,6 +71,19 @@ pub async fn me() -> ApiResult<Option<Me>> {
         Err(ApiError::Problem(problem)) if problem.status == 401 => Ok(None),
         Err(err) => Err(err),
     }
+}
+
+/// Which kinds of e-mail the logged-in person receives.
+pub async fn get_notification_preferences() -> ApiResult<NotificationPreferences> {
+    get_json("/api/me/notifications").await
+}
+
+/// Replaces them all; the answer is what the server now holds.
+pub async fn update_notification_preferences(
+    preferences: &NotificationPreferences,
+) -> ApiResult<NotificationPreferences> {
+    let request = mutating(Request::put("/api/me/notifications")).json(preferences);
+    read_json(send(request).await?).await
 }
 
 // ---------------------------------------------------------------- rooms

@@ -11,8 +11,8 @@ use crate::components::{Announcer, focus_by_id};
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::language;
 use crate::pages::{
-    HomePage, InboxPage, InvitationPage, LoginPage, NewRoomPage, NotFoundPage, QueuePage,
-    RegisterPage, RoomPage, RoomsPage,
+    HomePage, InboxPage, InvitationPage, LoginPage, NewRoomPage, NotFoundPage,
+    NotificationSettingsPage, QueuePage, RegisterPage, RoomPage, RoomsPage,
 };
 use crate::session::{Session, works_in_office};
 
@@ -38,6 +38,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/queue") view=QueuePage/>
                     <Route path=path!("/inbox") view=InboxPage/>
                     <Route path=path!("/invitations/:token") view=InvitationPage/>
+                    <Route
+                        path=path!("/settings/notifications")
+                        view=NotificationSettingsPage
+                    />
                 </Routes>
             </main>
             {announcer.view()}
@@ -93,6 +97,19 @@ fn Header() -> impl IntoView {
                                 }
                                     .into_any()
                             }
+                        }}
+                        {move || {
+                            session
+                                .me()
+                                .map(|_| {
+                                    view! {
+                                        <li>
+                                            <A href="/settings/notifications">
+                                                {t!(i18n, nav.notifications)}
+                                            </A>
+                                        </li>
+                                    }
+                                })
                         }}
                     </ul>
                 </nav>

@@ -6,7 +6,8 @@
 
 use shared::{
     DeadlineKind, DeadlineView, DecisionOutcome, DocumentCategory, EventPayload, MemberView,
-    NextActor, ProcedureTypeSummary, RequestStatus, RoomEvent, RoomRole, RoomStatus, Verdict,
+    NextActor, NotificationKind, ProcedureTypeSummary, RequestStatus, RoomEvent, RoomRole,
+    RoomStatus, Verdict,
 };
 
 use crate::api::ApiError;
@@ -45,6 +46,40 @@ pub fn next_actor_short(locale: Locale, actor: NextActor) -> String {
         NextActor::Office => td_string!(locale, next_actor_short.office),
         NextActor::ConsultedBodies => td_string!(locale, next_actor_short.consulted_bodies),
         NextActor::Nobody => td_string!(locale, next_actor_short.nobody),
+    }
+    .to_string()
+}
+
+/// A kind of e-mail, as the settings page names it.
+pub fn notification_kind(locale: Locale, kind: NotificationKind) -> String {
+    match kind {
+        NotificationKind::Invitation => td_string!(locale, notification_kind.invitation),
+        NotificationKind::StatementRequest => {
+            td_string!(locale, notification_kind.statement_request)
+        }
+        NotificationKind::MissingItems => td_string!(locale, notification_kind.missing_items),
+        NotificationKind::NoticeReady => td_string!(locale, notification_kind.notice_ready),
+        NotificationKind::DeadlineReminder => {
+            td_string!(locale, notification_kind.deadline_reminder)
+        }
+        NotificationKind::DeadlineMissed => td_string!(locale, notification_kind.deadline_missed),
+    }
+    .to_string()
+}
+
+/// When mail of this kind is sent, said under its checkbox.
+pub fn notification_hint(locale: Locale, kind: NotificationKind) -> String {
+    match kind {
+        NotificationKind::Invitation => td_string!(locale, notification_hint.invitation),
+        NotificationKind::StatementRequest => {
+            td_string!(locale, notification_hint.statement_request)
+        }
+        NotificationKind::MissingItems => td_string!(locale, notification_hint.missing_items),
+        NotificationKind::NoticeReady => td_string!(locale, notification_hint.notice_ready),
+        NotificationKind::DeadlineReminder => {
+            td_string!(locale, notification_hint.deadline_reminder)
+        }
+        NotificationKind::DeadlineMissed => td_string!(locale, notification_hint.deadline_missed),
     }
     .to_string()
 }

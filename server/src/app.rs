@@ -68,15 +68,22 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let reminders = crate::notify::reminders::spawn(app.clone());
     let router = crate::router::router(app.clone());
     let token = app.shutdown.clone();
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown.await;
             token.cancel();
         })
-        .await?;
+        .await;
+
+    // The sweep stops at the cancelled token; a sweep in flight finishes first.
+    app.shutdown.cancel();
+    if let Err(err) = reminders.await {
+        tracing::warn!(error = ?err, "the reminder sweep ended abnormally");
+    }
     app.db.close().await;
-    Ok(())
+    Ok(served?)
 }

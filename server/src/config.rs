@@ -6,6 +6,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -28,6 +29,7 @@ pub struct Config {
     pub max_upload_bytes: u64,
     pub jwt_secret: Secret,
     pub mail: MailConfig,
+    pub reminders: ReminderConfig,
     pub log_json: bool,
     /// With a reverse proxy in front: the header it puts the client's address
     /// in (e.g. `x-forwarded-for`); without, the peer address is the client's.
@@ -58,6 +60,14 @@ pub struct MailConfig {
     pub smtp_url: Option<Secret>,
     pub from: String,
     pub outbox_dir: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReminderConfig {
+    /// How often the reminder sweep looks for deadlines.
+    pub interval: Duration,
+    /// How many days before a deadline falls due its reminder goes out.
+    pub days_before: i64,
 }
 
 /// A value that must never reach a log: its `Debug` prints nothing.
@@ -126,6 +136,7 @@ impl Config {
                     .unwrap_or_else(|| "Vorgangsraum <no-reply@localhost>".into()),
                 outbox_dir: data_dir.join("outbox"),
             },
+            reminders: reminder_config(&lookup)?,
             frontend_dir: PathBuf::from(
                 lookup("VR_FRONTEND_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
@@ -166,6 +177,29 @@ fn store_config(
         })),
         other => bail!("VR_STORE must be fs or s3, not {other:?}"),
     }
+}
+
+fn reminder_config(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<ReminderConfig> {
+    let interval_seconds: u64 = match lookup("VR_REMINDER_INTERVAL_SECONDS") {
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|&s| s > 0)
+            .context("VR_REMINDER_INTERVAL_SECONDS must be a positive number of seconds")?,
+        None => 300,
+    };
+    let days_before = match lookup("VR_REMINDER_DAYS_BEFORE") {
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|&d| d >= 0)
+            .context("VR_REMINDER_DAYS_BEFORE must be a number of days, 0 or more")?,
+        None => 3,
+    };
+    Ok(ReminderConfig {
+        interval: Duration::from_secs(interval_seconds),
+        days_before,
+    })
 }
 
 /// The signing key for session tokens, generated on first start and kept in the
@@ -228,6 +262,19 @@ mod tests {
     fn s3_needs_a_bucket() {
         let err = config(&[("VR_STORE", "s3")]).unwrap_err();
         assert!(err.to_string().contains("VR_S3_BUCKET"));
+    }
+
+    #[test]
+    fn reminders_default_to_every_five_minutes_three_days_ahead() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.reminders.interval, Duration::from_secs(300));
+        assert_eq!(config.reminders.days_before, 3);
+    }
+
+    #[test]
+    fn a_reminder_interval_of_zero_is_refused() {
+        let err = config(&[("VR_REMINDER_INTERVAL_SECONDS", "0")]).unwrap_err();
+        assert!(err.to_string().contains("VR_REMINDER_INTERVAL_SECONDS"));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Layout: `router` lists every route; `handlers` hold one module per resource;
 //! `domain` holds the rules (procedure, policy, files) apart from HTTP and SQL;
 //! `repo` holds the SQL; `events` the room's event log; `live` the fan-out of
-//! new events; `store` the document bytes.
+//! new events; `store` the document bytes;
+//! `notify` the e-mail notifications and deadline reminders.
 
 pub mod app;
 pub mod auth;
@@ -17,6 +18,7 @@ pub mod events;
 pub mod handlers;
 pub mod live;
 pub mod mail;
+pub mod notify;
 pub mod repo;
 pub mod router;
 pub mod store;

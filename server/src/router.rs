@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 use crate::app::App;
 use crate::error::ApiError;
 use crate::handlers::{
-    auth, documents, health, invitations, live, offices, procedure, queue, rooms,
+    auth, documents, health, invitations, live, notifications, offices, procedure, queue, rooms,
 };
 
 /// The header every state-changing API request must carry. A page of another
@@ -53,6 +53,10 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(
+            notifications::get_notification_preferences,
+            notifications::update_notification_preferences
+        ))
         .routes(routes!(offices::list_offices))
         .routes(routes!(rooms::list_rooms, rooms::create_room))
         .routes(routes!(rooms::get_room))

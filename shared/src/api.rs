@@ -502,6 +502,24 @@ pub struct DocumentVersionView {
     pub download_url: String,
 }
 
+// ---------------------------------------------------------------- notifications
+
+/// Whether the person receives one kind of e-mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NotificationSetting {
+    pub kind: NotificationKind,
+    pub enabled: bool,
+}
+
+/// A person's e-mail preferences. `GET` lists every kind; `PUT` replaces them
+/// all, so a kind it leaves out is switched on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NotificationPreferences {
+    pub settings: Vec<NotificationSetting>,
+}
+
 // ---------------------------------------------------------------- queue
 
 /// One line of the caseworker's queue, which is ordered by the next deadline.

@@ -177,6 +177,55 @@ impl OfficeRole {
     }
 }
 
+/// A kind of e-mail the case room sends. Everyone receives every kind until
+/// they switch it off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// An invitation into a room.
+    Invitation,
+    /// A consulted body is asked for a statement.
+    StatementRequest,
+    /// The office asks the applicants for missing items.
+    MissingItems,
+    /// A notice is ready to be retrieved.
+    NoticeReady,
+    /// A deadline the person must meet falls due soon.
+    DeadlineReminder,
+    /// A deadline the person had to meet has passed.
+    DeadlineMissed,
+}
+
+impl NotificationKind {
+    pub const ALL: [NotificationKind; 6] = [
+        NotificationKind::Invitation,
+        NotificationKind::StatementRequest,
+        NotificationKind::MissingItems,
+        NotificationKind::NoticeReady,
+        NotificationKind::DeadlineReminder,
+        NotificationKind::DeadlineMissed,
+    ];
+
+    /// The stable name used in the database and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Invitation => "invitation",
+            NotificationKind::StatementRequest => "statement_request",
+            NotificationKind::MissingItems => "missing_items",
+            NotificationKind::NoticeReady => "notice_ready",
+            NotificationKind::DeadlineReminder => "deadline_reminder",
+            NotificationKind::DeadlineMissed => "deadline_missed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == value)
+    }
+}
+
 /// The kind of a building document (*Art der Bauvorlage*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -14,7 +14,7 @@ use crate::domain::procedure;
 use crate::domain::values::Email;
 use crate::error::{ApiError, ApiResult};
 use crate::events;
-use crate::mail::Mail;
+use crate::notify::{self, Notification};
 use crate::repo;
 
 /// How long an invitation link stays valid.
@@ -85,20 +85,12 @@ pub async fn invite_member(
     events::append(&mut write, room_id, Some(&user.actor()), &payload).await?;
     write.commit().await?;
 
-    let link = format!("{}/invitations/{token}", app.config.public_url);
-    let mail = Mail {
-        to: email.as_str().to_owned(),
-        subject: format!("Einladung in den Vorgangsraum „{}“", ctx.room.title),
-        body: invitation_text(&user.display_name, &ctx.room.title, &link),
-    };
+    let path = format!("/invitations/{token}");
+    let link = notify::link(&app, &path);
+    let notification = invitation_notification(&user.display_name, &ctx.room.title, path);
     // The invitation stands even if the mail fails: the builder sees the link.
-    let mailed = match app.mailer.send(mail).await {
-        Ok(()) => app.mailer.delivers(),
-        Err(err) => {
-            tracing::warn!(error = ?err, "invitation mail not sent");
-            false
-        }
-    };
+    let delivery = notify::send_to_address(&app, &email, &notification).await;
+    let mailed = delivery.sent == 1 && app.mailer.delivers();
     let created = InvitationCreated {
         invitation_id,
         link,
@@ -108,14 +100,21 @@ pub async fn invite_member(
     Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
-fn invitation_text(inviter: &str, title: &str, link: &str) -> String {
-    format!(
-        "{inviter} lädt Sie in den Vorgangsraum „{title}“ ein.\n\n\
-         Öffnen Sie diesen Link, um beizutreten (gültig {INVITATION_DAYS} Tage, nur einmal):\n\
-         {link}\n\n\
-         {inviter} invites you into the case room \"{title}\". Open the link above to join \
-         (valid for {INVITATION_DAYS} days, once).\n"
-    )
+fn invitation_notification(inviter: &str, title: &str, path: String) -> Notification {
+    Notification {
+        kind: NotificationKind::Invitation,
+        subject_de: format!("Einladung in den Vorgangsraum „{title}“"),
+        subject_en: format!("Invitation into the case room \"{title}\""),
+        body_de: format!(
+            "{inviter} lädt Sie in den Vorgangsraum „{title}“ ein.\n\n\
+             Öffnen Sie diesen Link, um beizutreten (gültig {INVITATION_DAYS} Tage, nur einmal):"
+        ),
+        body_en: format!(
+            "{inviter} invites you into the case room \"{title}\".\n\n\
+             Open this link to join (valid for {INVITATION_DAYS} days, once):"
+        ),
+        path,
+    }
 }
 
 fn token_hash(token: &str) -> String {

@@ -21,6 +21,7 @@ use crate::domain::rules;
 use crate::domain::values::Text;
 use crate::error::{ApiError, ApiResult};
 use crate::events;
+use crate::notify::{self, Notification};
 use crate::repo::procedure::{self as repo_procedure, RequestRow};
 use crate::repo::rooms::{self as room_repo, RoomContext};
 
@@ -87,7 +88,25 @@ pub async fn request_missing_items(
     )
     .await?;
     write.commit().await?;
-    // FIXME: mail the applicants (notifications issue #3 part 7, merged separately).
+    let date = due.end.format("%d.%m.%Y");
+    let mail = Notification {
+        kind: NotificationKind::MissingItems,
+        subject_de: format!("Unterlagen nachreichen: {}", ctx.room.title),
+        subject_en: format!("Missing items requested: {}", ctx.room.title),
+        body_de: format!(
+            "Das Bauamt benötigt für Ihren Antrag „{}“ weitere Unterlagen. Bitte reichen Sie \
+             sie bis zum {date} nach und reichen Sie den Antrag erneut ein.",
+            ctx.room.title
+        ),
+        body_en: format!(
+            "The building office needs further documents for your application \"{}\". Please \
+             supply them by {date} and resubmit the application.",
+            ctx.room.title
+        ),
+        path: format!("/rooms/{room_id}"),
+    };
+    let applicants = room_repo::applicant_ids(&app.db.read, &ctx.room.id).await?;
+    notify::send(&app, &applicants, &mail).await;
     Ok(axum::Json(room_view(&app, &user, room_id).await?))
 }
 
@@ -373,6 +392,7 @@ pub async fn request_statements(
         ));
     }
     let now = Utc::now();
+    let mut asked = Vec::new();
     for body in &bodies {
         let period = procedure::statement_period(body.consent_required, &rules);
         let period_text = rules::period_to_text(period);
@@ -400,9 +420,30 @@ pub async fn request_statements(
             due_date: due.end,
         };
         events::append(&mut write, room_id, Some(&actor), &payload).await?;
+        asked.push((request_id, body.name.clone(), due.end));
     }
     write.commit().await?;
-    // FIXME: mail the bodies' members (notifications, merged separately).
+    for (request_id, body_name, due) in asked {
+        let date = due.format("%d.%m.%Y");
+        let mail = Notification {
+            kind: NotificationKind::StatementRequest,
+            subject_de: format!("Bitte um Stellungnahme: {}", ctx.room.title),
+            subject_en: format!("Statement requested: {}", ctx.room.title),
+            body_de: format!(
+                "Das Bauamt bittet {body_name} um eine Stellungnahme zum Vorhaben „{}“ ({}). \
+                 Frist: {date}.",
+                ctx.room.title, ctx.room.site_address
+            ),
+            body_en: format!(
+                "The building office asks {body_name} for a statement on \"{}\" ({}). \
+                 Deadline: {date}.",
+                ctx.room.title, ctx.room.site_address
+            ),
+            path: format!("/rooms/{room_id}"),
+        };
+        let members = repo_procedure::request_body_members(&app.db.read, request_id).await?;
+        notify::send(&app, &members, &mail).await;
+    }
     Ok(axum::Json(room_view(&app, &user, room_id).await?))
 }
 
@@ -894,7 +935,24 @@ pub async fn decide(
     events::append(&mut write, room_id, Some(&actor), &payload).await?;
     transition(&mut write, &ctx, Transition::Decide, &actor, None).await?;
     write.commit().await?;
-    // FIXME: mail the applicants that a notice waits (notifications, merged separately).
+    let mail = Notification {
+        kind: NotificationKind::NoticeReady,
+        subject_de: format!("Ihr Bescheid liegt bereit: {}", ctx.room.title),
+        subject_en: format!("Your notice is ready: {}", ctx.room.title),
+        body_de: format!(
+            "Das Bauamt hat über Ihren Antrag „{}“ entschieden. Der Bescheid liegt im \
+             Vorgangsraum zum Abruf bereit; mit dem Abruf gilt er am Folgetag als bekanntgegeben.",
+            ctx.room.title
+        ),
+        body_en: format!(
+            "The building office has decided on your application \"{}\". The notice waits in \
+             the case room; once retrieved, it counts as delivered on the following day.",
+            ctx.room.title
+        ),
+        path: format!("/rooms/{room_id}"),
+    };
+    let applicants = room_repo::applicant_ids(&app.db.read, &ctx.room.id).await?;
+    notify::send(&app, &applicants, &mail).await;
     Ok(axum::Json(room_view(&app, &user, room_id).await?))
 }
 

@@ -115,6 +115,21 @@ pub async fn add_body_member(tx: &mut Tx, body_id: Uuid, user_id: Uuid) -> Resul
     Ok(())
 }
 
+/// The members of the body a request went to.
+pub async fn request_body_members(
+    db: &AnyPool,
+    request_id: Uuid,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT bm.user_id FROM statement_requests sr \
+         JOIN body_members bm ON bm.body_id = sr.body_id WHERE sr.id = $1 ORDER BY bm.user_id",
+    )
+    .bind(request_id.to_string())
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().map(|(id,)| super::id(id)).collect())
+}
+
 /// The body the person answers for in this room: a body they belong to that
 /// has a request there which is not withdrawn.
 pub async fn body_in_room(

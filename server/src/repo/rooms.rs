@@ -276,6 +276,30 @@ async fn role_in(
     Ok(body.map(|body_id| (RoomRole::ConsultedBody, Some(body_id))))
 }
 
+/// The rooms whose procedure is under way, where deadlines may run: the
+/// office has them, and they are not finished.
+pub async fn under_way(db: &AnyPool) -> Result<Vec<RoomRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {ROOM_COLUMNS} {ROOM_FROM} WHERE r.status NOT IN ($1, $2, $3) ORDER BY r.id"
+    );
+    sqlx::query_as::<_, RoomRow>(sqlx::AssertSqlSafe(sql))
+        .bind(RoomStatus::Draft.as_str())
+        .bind(RoomStatus::Closed.as_str())
+        .bind(RoomStatus::Withdrawn.as_str())
+        .fetch_all(db)
+        .await
+}
+
+/// The applicants of a room: everyone who is a member of it.
+pub async fn applicant_ids(db: &AnyPool, room_id: &str) -> Result<Vec<Uuid>, sqlx::Error> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT user_id FROM room_members WHERE room_id = $1 ORDER BY joined_at")
+            .bind(room_id)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.iter().map(|(id,)| super::id(id)).collect())
+}
+
 pub async fn all_ids(db: &AnyPool) -> Result<Vec<Uuid>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM rooms ORDER BY id")
         .fetch_all(db)

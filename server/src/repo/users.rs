@@ -80,6 +80,22 @@ pub async fn add_staff(
     Ok(())
 }
 
+/// The people who work in the office in `role`.
+pub async fn staff_in_role(
+    db: &AnyPool,
+    office_id: Uuid,
+    role: OfficeRole,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT user_id FROM office_staff WHERE office_id = $1 AND role = $2 ORDER BY user_id",
+    )
+    .bind(office_id.to_string())
+    .bind(role.as_str())
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().map(|(id,)| super::id(id)).collect())
+}
+
 pub async fn memberships(
     db: &AnyPool,
     user_id: Uuid,

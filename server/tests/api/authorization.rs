@@ -119,6 +119,20 @@ fn rows() -> Vec<Row> {
         },
         Row {
             method: M::GET,
+            template: "/api/me/notifications",
+            path: |_| "/api/me/notifications".into(),
+            body: no_body,
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: M::PUT,
+            template: "/api/me/notifications",
+            path: |_| "/api/me/notifications".into(),
+            body: |_| Some(json!({"settings": [{"kind": "notice_ready", "enabled": true}]})),
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: M::GET,
             template: "/api/offices",
             path: |_| "/api/offices".into(),
             body: no_body,

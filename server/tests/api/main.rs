@@ -11,6 +11,7 @@ mod documents;
 mod flow;
 mod live;
 mod memory;
+mod notifications;
 mod offices;
 mod procedure;
 mod record;

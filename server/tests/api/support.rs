@@ -325,6 +325,11 @@ impl Person {
             .await
     }
 
+    pub async fn put_json(&self, path: &str, body: &Value) -> Answer {
+        self.send(self.client.put(format!("{}{path}", self.base)).json(body))
+            .await
+    }
+
     pub async fn post(&self, path: &str) -> Answer {
         self.send(self.client.post(format!("{}{path}", self.base)))
             .await

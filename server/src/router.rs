@@ -19,7 +19,9 @@ use utoipa_axum::routes;
 
 use crate::app::App;
 use crate::error::ApiError;
-use crate::handlers::{auth, documents, health, invitations, live, offices, queue, rooms};
+use crate::handlers::{
+    auth, documents, health, invitations, live, offices, procedure_types, queue, rooms,
+};
 
 /// The header every state-changing API request must carry. A page of another
 /// site cannot set it without a CORS preflight, which we never grant.
@@ -52,6 +54,11 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(offices::list_offices))
+        .routes(routes!(
+            procedure_types::list_procedure_types,
+            procedure_types::create_procedure_type
+        ))
+        .routes(routes!(procedure_types::update_procedure_type))
         .routes(routes!(rooms::list_rooms, rooms::create_room))
         .routes(routes!(rooms::get_room))
         .routes(routes!(rooms::list_events))

@@ -8,6 +8,7 @@ pub mod health;
 pub mod invitations;
 pub mod live;
 pub mod offices;
+pub mod procedure_types;
 pub mod queue;
 pub mod rooms;
 

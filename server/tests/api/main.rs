@@ -12,5 +12,6 @@ mod flow;
 mod live;
 mod memory;
 mod offices;
+mod procedure_types;
 mod record;
 mod requests;

@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
     ClientConfig, CreateRoomRequest, InvitationAccepted, InvitationCreated, InvitationPreview,
-    InviteRequest, LoginRequest, Me, OfficeSummary, Problem, QueueItem, RegisterRequest, RoomEvent,
-    RoomSummary, RoomView, UploadQuery,
+    InviteRequest, LoginRequest, Me, OfficeSummary, Problem, ProcedureType, QueueItem,
+    RegisterRequest, RoomEvent, RoomSummary, RoomView, UpdateProcedureTypeRequest, UploadQuery,
 };
 use uuid::Uuid;
 
@@ -116,6 +116,24 @@ pub async fn start_check(room_id: Uuid) -> ApiResult<RoomView> {
 
 pub async fn list_queue() -> ApiResult<Vec<QueueItem>> {
     get_json("/api/queue").await
+}
+
+// ---------------------------------------------------------------- office
+
+pub async fn list_procedure_types(office_id: Uuid) -> ApiResult<Vec<ProcedureType>> {
+    get_json(&format!("/api/offices/{office_id}/procedure-types")).await
+}
+
+/// Saves an edit of a procedure type; a 409 `stale_write` means someone
+/// else saved since `request.version`.
+pub async fn update_procedure_type(
+    office_id: Uuid,
+    procedure_type_id: Uuid,
+    request: &UpdateProcedureTypeRequest,
+) -> ApiResult<ProcedureType> {
+    let url = format!("/api/offices/{office_id}/procedure-types/{procedure_type_id}");
+    let request = mutating(Request::put(&url)).json(request);
+    read_json(send(request).await?).await
 }
 
 // ---------------------------------------------------------------- invitations

@@ -11,10 +11,10 @@ use crate::components::{Announcer, focus_by_id};
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::language;
 use crate::pages::{
-    HomePage, InvitationPage, LoginPage, NewRoomPage, NotFoundPage, QueuePage, RegisterPage,
-    RoomPage, RoomsPage,
+    HomePage, InvitationPage, LoginPage, NewRoomPage, NotFoundPage, ProcedureTypesPage, QueuePage,
+    RegisterPage, RoomPage, RoomsPage,
 };
-use crate::session::{Session, works_in_office};
+use crate::session::{Session, administered_offices, procedure_types_path, works_in_office};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -37,6 +37,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rooms/:id") view=RoomPage/>
                     <Route path=path!("/queue") view=QueuePage/>
                     <Route path=path!("/invitations/:token") view=InvitationPage/>
+                    <Route
+                        path=path!("/office/:office_id/procedure-types")
+                        view=ProcedureTypesPage
+                    />
                 </Routes>
             </main>
             {announcer.view()}
@@ -71,7 +75,10 @@ fn Header() -> impl IntoView {
                     <ul>
                         {move || match session.me() {
                             Some(me) if works_in_office(&me) => {
-                                view! { <li><A href="/queue">{t!(i18n, nav.queue)}</A></li> }
+                                view! {
+                                    <li><A href="/queue">{t!(i18n, nav.queue)}</A></li>
+                                    <AdminLinks me/>
+                                }
                                     .into_any()
                             }
                             Some(_) => {
@@ -112,6 +119,31 @@ fn Header() -> impl IntoView {
             </div>
         </header>
     }
+}
+
+/// A link to the procedure types of each office the person administers,
+/// named by the office when there is more than one.
+#[component]
+fn AdminLinks(me: shared::Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let offices = administered_offices(&me);
+    let named = offices.len() > 1;
+    offices
+        .into_iter()
+        .map(|office| {
+            let href = procedure_types_path(&office);
+            let office = office.office_name;
+            let text = move || {
+                if named {
+                    let office = office.clone();
+                    t_string!(i18n, nav.procedure_types_of, office).to_string()
+                } else {
+                    t_string!(i18n, nav.procedure_types).to_string()
+                }
+            };
+            view! { <li><A href=href>{text}</A></li> }
+        })
+        .collect_view()
 }
 
 /// Two buttons, each in its own language, the current one pressed.

@@ -4,6 +4,10 @@
 //! One type is edited at a time, in its own card. A save names the version
 //! the edit started from; when someone else saved in between, the server
 //! refuses (`stale_write`) and the card offers to load the current state.
+//!
+//! FIXME: there is no form yet for adding a procedure type; the server takes
+//! one (`POST /api/offices/{office_id}/procedure-types`, tested in
+//! `server/tests/api/procedure_types.rs`), the page does not offer it yet.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;

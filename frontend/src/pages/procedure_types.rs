@@ -106,18 +106,15 @@ fn ProcedureTypeCard(
         is_open()
             .then(|| view! { <ProcedureTypeForm office_id start=current.get() current editing/> })
     };
-    let edit_button = {
-        let edit_button_id = edit_button_id.clone();
-        move || {
-            (!is_open()).then(|| {
-                let label = t_string!(i18n, procedure_types.edit, name = name());
-                view! {
-                    <button type="button" id=edit_button_id.clone() class="secondary" on:click=open>
-                        {label}
-                    </button>
-                }
-            })
-        }
+    let edit_button = move || {
+        (!is_open()).then(|| {
+            let label = t_string!(i18n, procedure_types.edit, name = name());
+            view! {
+                <button type="button" id=edit_button_id.clone() class="secondary" on:click=open>
+                    {label}
+                </button>
+            }
+        })
     };
     let labelled_by = heading_id.clone();
     view! {

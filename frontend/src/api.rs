@@ -12,9 +12,9 @@ use serde::de::DeserializeOwned;
 use shared::{
     BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, ExtensionRequest, InboxItem,
     InvitationAccepted, InvitationCreated, InvitationPreview, InviteRequest, LoginRequest, Me,
-    MissingItemsRequest, NotificationPreferences, OfficeSummary, Problem, QueueItem, ReasonRequest,
-    RegisterRequest, RoomEvent, RoomStatus, RoomSummary, RoomView, StatementRequestsCreate,
-    StatementSubmit, UploadQuery,
+    MissingItemsRequest, NotificationPreferences, OfficeSummary, Problem, ProcedureType, QueueItem,
+    ReasonRequest, RegisterRequest, RoomEvent, RoomStatus, RoomSummary, RoomView,
+    StatementRequestsCreate, StatementSubmit, UpdateProcedureTypeRequest, UploadQuery,
 };
 use uuid::Uuid;
 
@@ -252,6 +252,24 @@ pub async fn decide(room_id: Uuid, request: &DecisionRequest) -> ApiResult<RoomV
 
 pub async fn list_inbox() -> ApiResult<Vec<InboxItem>> {
     get_json("/api/inbox").await
+}
+
+// ---------------------------------------------------------------- office
+
+pub async fn list_procedure_types(office_id: Uuid) -> ApiResult<Vec<ProcedureType>> {
+    get_json(&format!("/api/offices/{office_id}/procedure-types")).await
+}
+
+/// Saves an edit of a procedure type; a 409 `stale_write` means someone
+/// else saved since `request.version`.
+pub async fn update_procedure_type(
+    office_id: Uuid,
+    procedure_type_id: Uuid,
+    request: &UpdateProcedureTypeRequest,
+) -> ApiResult<ProcedureType> {
+    let url = format!("/api/offices/{office_id}/procedure-types/{procedure_type_id}");
+    let request = mutating(Request::put(&url)).json(request);
+    read_json(send(request).await?).await
 }
 
 // ---------------------------------------------------------------- invitations

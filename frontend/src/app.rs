@@ -12,9 +12,9 @@ use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::language;
 use crate::pages::{
     HomePage, InboxPage, InvitationPage, LoginPage, NewRoomPage, NotFoundPage,
-    NotificationSettingsPage, QueuePage, RegisterPage, RoomPage, RoomsPage,
+    NotificationSettingsPage, ProcedureTypesPage, QueuePage, RegisterPage, RoomPage, RoomsPage,
 };
-use crate::session::{Session, works_in_office};
+use crate::session::{Session, administered_offices, procedure_types_path, works_in_office};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -41,6 +41,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/settings/notifications")
                         view=NotificationSettingsPage
+                    />
+                    <Route
+                        path=path!("/office/:office_id/procedure-types")
+                        view=ProcedureTypesPage
                     />
                 </Routes>
             </main>
@@ -76,7 +80,10 @@ fn Header() -> impl IntoView {
                     <ul>
                         {move || match session.me() {
                             Some(me) if works_in_office(&me) => {
-                                view! { <li><A href="/queue">{t!(i18n, nav.queue)}</A></li> }
+                                view! {
+                                    <li><A href="/queue">{t!(i18n, nav.queue)}</A></li>
+                                    <AdminLinks me/>
+                                }
                                     .into_any()
                             }
                             Some(me) if !me.bodies.is_empty() => {
@@ -137,6 +144,31 @@ fn Header() -> impl IntoView {
             </div>
         </header>
     }
+}
+
+/// A link to the procedure types of each office the person administers,
+/// named by the office when there is more than one.
+#[component]
+fn AdminLinks(me: shared::Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let offices = administered_offices(&me);
+    let named = offices.len() > 1;
+    offices
+        .into_iter()
+        .map(|office| {
+            let href = procedure_types_path(&office);
+            let office = office.office_name;
+            let text = move || {
+                if named {
+                    let office = office.clone();
+                    t_string!(i18n, nav.procedure_types_of, office).to_string()
+                } else {
+                    t_string!(i18n, nav.procedure_types).to_string()
+                }
+            };
+            view! { <li><A href=href>{text}</A></li> }
+        })
+        .collect_view()
 }
 
 /// Two buttons, each in its own language, the current one pressed.

@@ -345,6 +345,8 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
         "statements_pending" => td_string!(locale, problem.statements_pending),
         "deadline_not_missed" => td_string!(locale, problem.deadline_not_missed),
         "already_requested" => td_string!(locale, problem.already_requested),
+        "stale_write" => td_string!(locale, problem.stale_write),
+        "duplicate_key" => td_string!(locale, problem.duplicate_key),
         "csrf_header_missing" => td_string!(locale, problem.csrf_header_missing),
         "unavailable" => td_string!(locale, problem.unavailable),
         "internal" => td_string!(locale, problem.internal),
@@ -355,6 +357,15 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
         "invalid_field" if problem.field.as_deref() == Some("password") => {
             td_string!(locale, form.password_too_short)
         }
+        "invalid_field" => match problem.field.as_deref().unwrap_or_default() {
+            "name_de" | "name_en" => td_string!(locale, problem.invalid_name),
+            "required_categories" => td_string!(locale, problem.invalid_checklist),
+            "key" => td_string!(locale, problem.invalid_key),
+            field if field.starts_with("deadline_rules.") => {
+                td_string!(locale, problem.invalid_period)
+            }
+            _ => return problem.detail.clone(),
+        },
         _ => return problem.detail.clone(),
     };
     match &problem.error_id {
@@ -387,6 +398,21 @@ mod tests {
         assert!(told.starts_with("Es fehlen noch Unterschriften"), "{told}");
         let told = problem(Locale::en, &refusal("signatures_missing", None));
         assert!(told.starts_with("Signatures are missing"), "{told}");
+    }
+
+    #[test]
+    fn a_stale_write_and_a_bad_period_are_told_in_the_chosen_language() {
+        let told = problem(Locale::de, &refusal("stale_write", None));
+        assert!(told.starts_with("Jemand anderes hat das"), "{told}");
+        let ApiError::Problem(mut bad_period) = refusal("invalid_field", None) else {
+            unreachable!()
+        };
+        bad_period.field = Some("deadline_rules.statement".into());
+        let told = problem(Locale::en, &ApiError::Problem(bad_period));
+        assert!(
+            told.starts_with("A deadline is not a valid period"),
+            "{told}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::Me;
+use shared::{Me, OfficeMembership, OfficeRole};
 
 use crate::api;
 
@@ -61,4 +61,18 @@ pub fn use_session() -> Session {
 /// Whether this person works in a building office (and so lands on the queue).
 pub fn works_in_office(me: &Me) -> bool {
     !me.offices.is_empty()
+}
+
+/// The offices this person administers (and so keeps the procedure types of).
+pub fn administered_offices(me: &Me) -> Vec<OfficeMembership> {
+    me.offices
+        .iter()
+        .filter(|m| m.role == OfficeRole::OfficeAdmin)
+        .cloned()
+        .collect()
+}
+
+/// The path of an office's procedure types page.
+pub fn procedure_types_path(office: &OfficeMembership) -> String {
+    format!("/office/{}/procedure-types", office.office_id)
 }

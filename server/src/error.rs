@@ -117,6 +117,13 @@ fn constraint_violation(name: &str, err: sqlx::Error) -> ApiError {
         return ApiError::conflict("office_exists", "An office with this name exists already.")
             .with_field("name");
     }
+    if name.contains("procedure_types_office_key_key") || name.contains("procedure_types.key") {
+        return ApiError::conflict(
+            "duplicate_key",
+            "This office has a procedure type with this key already. Choose another key.",
+        )
+        .with_field("key");
+    }
     if name.contains("room_members") {
         return ApiError::conflict("already_member", "This person is in the room already.");
     }

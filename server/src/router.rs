@@ -20,7 +20,8 @@ use utoipa_axum::routes;
 use crate::app::App;
 use crate::error::ApiError;
 use crate::handlers::{
-    auth, documents, health, invitations, live, notifications, offices, procedure, queue, rooms,
+    auth, documents, health, invitations, live, notifications, offices, procedure, procedure_types,
+    queue, rooms,
 };
 
 /// The header every state-changing API request must carry. A page of another
@@ -58,6 +59,11 @@ pub fn api() -> OpenApiRouter<App> {
             notifications::update_notification_preferences
         ))
         .routes(routes!(offices::list_offices))
+        .routes(routes!(
+            procedure_types::list_procedure_types,
+            procedure_types::create_procedure_type
+        ))
+        .routes(routes!(procedure_types::update_procedure_type))
         .routes(routes!(rooms::list_rooms, rooms::create_room))
         .routes(routes!(rooms::get_room))
         .routes(routes!(rooms::list_events))

@@ -108,6 +108,69 @@ pub struct ProcedureTypeSummary {
     pub required_categories: Vec<DocumentCategory>,
 }
 
+/// A procedure type as its office's staff see it: with its deadline rules and
+/// the version an edit has to name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProcedureType {
+    pub id: Uuid,
+    /// Stable key, e.g. `regular`; fixed once the type exists.
+    pub key: String,
+    pub name_de: String,
+    pub name_en: String,
+    /// The document categories the checklist of this procedure asks for.
+    pub required_categories: Vec<DocumentCategory>,
+    pub deadline_rules: DeadlinePeriods,
+    /// Counts the changes; an edit sends the version it started from.
+    pub version: i64,
+}
+
+/// The period each deadline of a procedure runs, written as a number and a
+/// unit: `14d` (days), `2w` (weeks), `1m` (months), from 1 to 366.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeadlinePeriods {
+    /// From receipt of the application to the end of the completeness check.
+    pub completeness_check: String,
+    /// From a statement request to the statement.
+    pub statement: String,
+    /// From the request to the municipality's consent, deemed given after it.
+    pub municipal_consent: String,
+    /// Whether the completeness check stands still while missing items are
+    /// outstanding.
+    #[serde(default = "yes")]
+    pub pause_for_missing_items: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Body of `PUT /api/offices/{office_id}/procedure-types/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateProcedureTypeRequest {
+    /// The version the edit started from; an older one is refused as stale.
+    pub version: i64,
+    pub name_de: String,
+    pub name_en: String,
+    pub required_categories: Vec<DocumentCategory>,
+    pub deadline_rules: DeadlinePeriods,
+}
+
+/// Body of `POST /api/offices/{office_id}/procedure-types`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateProcedureTypeRequest {
+    /// Lowercase letters, digits, `-` and `_`, 1 to 40 characters; unique in
+    /// the office.
+    pub key: String,
+    pub name_de: String,
+    pub name_en: String,
+    pub required_categories: Vec<DocumentCategory>,
+    pub deadline_rules: DeadlinePeriods,
+}
+
 // ---------------------------------------------------------------- rooms
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -64,15 +64,23 @@ export async function opensNewRoomForm(page: Page): Promise<void> {
   await expect(find.field(page, 'Bauaufsichtsbehörde')).toBeVisible();
 }
 
-/** Fills in and sends the new room form (opening it first from the list). */
-export async function startsRoom(page: Page, title: string, siteAddress: string): Promise<void> {
+/** Fills in and sends the new room form (opening it first from the list),
+ * with the named procedure type or else the office's first. */
+export async function startsRoom(
+  page: Page,
+  title: string,
+  siteAddress: string,
+  procedureType?: string,
+): Promise<void> {
   if (!(await find.heading(page, 'Neuer Vorgang').isVisible())) {
     await opensNewRoomForm(page);
   }
   // Offices and procedures are preselected when there is only one of each;
   // the e2e server has one office, so pick its first procedure if needed.
   const procedure = find.field(page, 'Verfahrensart');
-  if ((await procedure.inputValue()) === '') {
+  if (procedureType !== undefined) {
+    await procedure.selectOption({ label: procedureType });
+  } else if ((await procedure.inputValue()) === '') {
     await procedure.selectOption({ index: 1 });
   }
   await find.field(page, 'Vorhaben').fill(title);
@@ -138,4 +146,19 @@ export async function opensFromQueue(page: Page, title: string): Promise<void> {
 export async function startsCompletenessCheck(page: Page): Promise<void> {
   await find.button(page, 'Vollständigkeitsprüfung beginnen').click();
   await expect(find.roomStatus(page)).toContainText('In Vollständigkeitsprüfung');
+}
+
+/** Opens the form of a procedure type from the office admin's page, with
+ * the keyboard; the focus lands in its first field. */
+export async function opensProcedureType(page: Page, name: string): Promise<void> {
+  await find.button(page, `${name} bearbeiten`).focus();
+  await page.keyboard.press('Enter');
+  await expect(find.field(page, 'Name (deutsch)')).toBeFocused();
+}
+
+/** Saves the open procedure type form and waits until the page says so. */
+export async function savesProcedureType(page: Page, name: string): Promise<void> {
+  await find.button(page, 'Speichern').click();
+  await expect(find.announcer(page)).toContainText(`Gespeichert: ${name}`);
+  await expect(find.button(page, `${name} bearbeiten`)).toBeFocused();
 }

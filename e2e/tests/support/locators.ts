@@ -44,3 +44,7 @@ export const signaturesSection = (page: Page): Locator =>
 
 export const queueRow = (page: Page, title: string): Locator =>
   page.getByRole('row').filter({ has: page.getByRole('link', { name: title, exact: true }) });
+
+/** A procedure type's card on the office admin's page, named by its name. */
+export const procedureType = (page: Page, name: string): Locator =>
+  page.getByRole('region', { name, exact: true });

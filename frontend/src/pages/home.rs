@@ -5,7 +5,9 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::Loading;
-use crate::session::{SessionState, use_session, works_in_office};
+use crate::session::{
+    SessionState, administered_offices, procedure_types_path, use_session, works_in_office,
+};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -14,13 +16,11 @@ pub fn HomePage() -> impl IntoView {
     Effect::new(move || {
         let target = match session.state() {
             SessionState::Unknown => return,
-            SessionState::Anonymous => "/login",
-            SessionState::LoggedIn(me) if works_in_office(&me) => "/queue",
-            SessionState::LoggedIn(me) if !me.bodies.is_empty() => "/inbox",
-            SessionState::LoggedIn(_) => "/rooms",
+            SessionState::Anonymous => "/login".to_owned(),
+            SessionState::LoggedIn(me) => landing(&me),
         };
         navigate(
-            target,
+            &target,
             NavigateOptions {
                 replace: true,
                 ..Default::default()
@@ -28,4 +28,19 @@ pub fn HomePage() -> impl IntoView {
         );
     });
     view! { <Loading/> }
+}
+
+/// Caseworkers land on the queue, an office admin who works no cases on the
+/// office's procedure types, applicants on their rooms.
+fn landing(me: &shared::Me) -> String {
+    let works_cases = me
+        .offices
+        .iter()
+        .any(|m| m.role == shared::OfficeRole::Caseworker);
+    match administered_offices(me).first() {
+        Some(office) if !works_cases => procedure_types_path(office),
+        _ if works_in_office(me) => "/queue".to_owned(),
+        _ if !me.bodies.is_empty() => "/inbox".to_owned(),
+        _ => "/rooms".to_owned(),
+    }
 }

@@ -4,8 +4,10 @@
 pub mod deadlines;
 pub mod files;
 pub mod holidays;
+pub mod office_policy;
 pub mod policy;
 pub mod procedure;
+pub mod procedure_types;
 pub mod rules;
 pub mod throttle;
 pub mod values;

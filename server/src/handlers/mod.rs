@@ -10,6 +10,7 @@ pub mod live;
 pub mod notifications;
 pub mod offices;
 pub mod procedure;
+pub mod procedure_types;
 pub mod queue;
 pub mod rooms;
 

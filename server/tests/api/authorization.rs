@@ -50,6 +50,8 @@ struct Scene {
     /// Decided, the notice retrieved.
     delivered: RoomView,
     bodies: Vec<BodyView>,
+    /// The office's first procedure type, as its admin sees it now.
+    procedure_type: ProcedureType,
 }
 
 struct Row {
@@ -137,6 +139,52 @@ fn rows() -> Vec<Row> {
             path: |_| "/api/offices".into(),
             body: no_body,
             expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: M::GET,
+            template: "/api/offices/{office_id}/procedure-types",
+            path: |s| format!("/api/offices/{}/procedure-types", s.office),
+            body: no_body,
+            // The office's staff only; to anyone else the office has no such page.
+            expected: [401, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/offices/{office_id}/procedure-types",
+            path: |s| format!("/api/offices/{}/procedure-types", s.office),
+            body: |_| {
+                Some(json!({
+                    "key": format!("t-{}", Uuid::new_v4().simple()),
+                    "name_de": "Garage",
+                    "name_en": "Garage",
+                    "required_categories": ["site_plan"],
+                    "deadline_rules": {
+                        "completeness_check": "2w", "statement": "1m", "municipal_consent": "2m"
+                    },
+                }))
+            },
+            expected: [401, 404, 404, 404, 404, 403, 201, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::PUT,
+            template: "/api/offices/{office_id}/procedure-types/{procedure_type_id}",
+            path: |s| {
+                format!(
+                    "/api/offices/{}/procedure-types/{}",
+                    s.office, s.procedure_type.id
+                )
+            },
+            body: |s| {
+                let current = &s.procedure_type;
+                Some(json!({
+                    "version": current.version,
+                    "name_de": current.name_de,
+                    "name_en": current.name_en,
+                    "required_categories": current.required_categories,
+                    "deadline_rules": current.deadline_rules,
+                }))
+            },
+            expected: [401, 404, 404, 404, 404, 403, 200, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
@@ -607,7 +655,7 @@ impl Scene {
 /// invitation), a submitted room with the same people, and rooms at each
 /// later stage of the procedure.
 async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
-    let [_, _, builder, designer, other, caseworker, ..] = people;
+    let [_, _, builder, designer, other, caseworker, admin, ..] = people;
     let draft = builder.create_room(office).await;
     let submitted = builder.create_room(office).await;
     for room in [&draft, &submitted] {
@@ -717,8 +765,14 @@ async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
     let delivered = builder.room(decided.id).await;
     assert_eq!(delivered.status, RoomStatus::Delivered);
 
+    let procedure_types: Vec<ProcedureType> = admin
+        .get(&format!("/api/offices/{office}/procedure-types"))
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
     Scene {
         office,
+        procedure_type: procedure_types[0].clone(),
         draft_version: document.versions[0].id,
         invitation_token: invitation.link.rsplit('/').next().unwrap().to_string(),
         draft,

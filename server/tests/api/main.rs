@@ -14,5 +14,6 @@ mod memory;
 mod notifications;
 mod offices;
 mod procedure;
+mod procedure_types;
 mod record;
 mod requests;

@@ -644,6 +644,10 @@ pub async fn grant_extension(
 
 /// A member of the body submits its statement. It is never changed: sent
 /// again, it becomes a new version that replaces the one before.
+// FIXME: statements have no attachments yet (PRODUCT.md asks for them): a
+// body cannot upload, and documents have no owner besides the room, so a
+// body's file would be visible to the applicants at once. Wants documents
+// that belong to a statement request and follow its audience.
 #[utoipa::path(post, path = "/api/rooms/{room_id}/statement-requests/{request_id}/statements",
     tag = "participation",
     params(("room_id" = Uuid, Path), ("request_id" = Uuid, Path)),

@@ -1,0 +1,200 @@
+// A complete procedure, each party in a browser of its own: submission,
+// missing items asked for and supplied, the application complete, two
+// consulted bodies asked. The fire service answers with two conditions; the
+// municipality lets its two months pass, so its consent counts as given.
+// The caseworker approves with the fire service's conditions, the builder
+// retrieves the notice (its delivery), and the caseworker closes the room.
+//
+// Two months cannot pass in a test: the municipality's request is moved
+// back in the server's database instead, as the API tests do.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+
+import * as act from './support/actions';
+import * as check from './support/checks';
+import * as find from './support/locators';
+
+const account = (name: string) => ({
+  email: process.env[`E2E_${name}_EMAIL`] ?? '',
+  password: process.env[`E2E_${name}_PASSWORD`] ?? '',
+});
+const caseworker = account('CASEWORKER');
+const fireService = account('FIRE');
+
+const conditions = [
+  'Die Feuerwehrzufahrt ist dauerhaft freizuhalten.',
+  'In allen Aufenthaltsräumen sind Rauchwarnmelder einzubauen.',
+];
+
+/** Moves the start of every open request to the municipality back by `days`. */
+function daysPassForTheMunicipality(days: number): void {
+  const database = process.env.E2E_DATABASE ?? '';
+  expect(database, 'E2E_DATABASE must name the server database').not.toBe('');
+  const script = `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=10)
+db.execute("""UPDATE statement_requests SET requested_at = requested_at - ?
+  WHERE status NOT IN ('answered', 'withdrawn')
+  AND body_id IN (SELECT id FROM bodies WHERE key = 'municipality')""", (int(sys.argv[2]),))
+db.commit()
+`;
+  execFileSync('python3', ['-c', script, database, String(days * 24 * 3600 * 1000)]);
+}
+
+test('a procedure runs from submission to the delivered notice and the closed room', async ({
+  browser,
+}) => {
+  test.setTimeout(300_000);
+  expect(fireService.email, 'E2E_FIRE_EMAIL must name a fire service member').not.toBe('');
+
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[][] = [];
+  const open = async (): Promise<Page> => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    pageErrors.push(check.watchPageErrors(page));
+    return page;
+  };
+  const builderPage = await open();
+  const designerPage = await open();
+  const office = await open();
+  const fire = await open();
+  const builder = act.newPerson('Berta Bauherrin', 'builder');
+  const designer = act.newPerson('Dieter Entwurf', 'designer');
+  const title = `Wohnhaus am Deich ${Date.now()}`;
+
+  await test.step('the builder and the designer submit an application', async () => {
+    await act.registers(builderPage, builder);
+    await act.startsRoom(builderPage, title, 'Deichstraße 3, 17493 Greifswald');
+    const link = await act.invites(builderPage, designer.email, 'Entwurfsverfasser/in');
+    await act.joinsThroughInvitation(designerPage, link, designer);
+    await act.uploads(builderPage, {
+      name: 'Lageplan.pdf',
+      file: 'plan_site_landscape_archD.pdf',
+      category: 'Lageplan',
+    });
+    await act.signs(designerPage);
+    await check.seesSignatureOf(builderPage, designer.name);
+    await act.signs(builderPage);
+    await act.submitsApplication(builderPage);
+  });
+
+  await test.step('the caseworker starts the check and asks for missing items', async () => {
+    await act.logsIn(office, caseworker.email, caseworker.password);
+    await act.opensFromQueue(office, title);
+    await act.startsCompletenessCheck(office);
+    await expect(find.heading(office, 'Fristen')).toBeVisible();
+    await find.field(office, 'Grundrisse').check();
+    await find.field(office, 'Weitere fehlende oder mangelhafte Unterlagen (eine je Zeile)').fill(
+      'Abstandsflächen im Lageplan eintragen',
+    );
+    await check.passesAccessibilityCheck(office, 'the completeness check');
+    await find.button(office, 'Nachforderung senden').click();
+    await check.seesStatus(office, 'Nachforderung offen');
+  });
+
+  await test.step('the builder sees what is missing, supplies it and resubmits', async () => {
+    await check.seesStatus(builderPage, 'Nachforderung offen');
+    const request = find.heading(builderPage, 'Das Bauamt benötigt noch Folgendes');
+    await expect(request).toBeVisible();
+    await expect(builderPage.getByText('Abstandsflächen im Lageplan eintragen')).toBeVisible();
+    await check.passesAccessibilityCheck(builderPage, 'the request for missing items');
+    await act.uploads(builderPage, {
+      name: 'Grundrisse.pdf',
+      file: 'pdfa2b_verapdf.pdf',
+      category: 'Grundrisse',
+    });
+    await find.button(builderPage, 'Antrag erneut einreichen').click();
+    await check.seesStatus(builderPage, 'In Vollständigkeitsprüfung');
+  });
+
+  await test.step('the caseworker finds it complete and asks two bodies', async () => {
+    await check.seesStatus(office, 'In Vollständigkeitsprüfung');
+    await find.button(office, 'Antrag vollständig: Prüfung beginnen').click();
+    await check.seesStatus(office, 'In Prüfung');
+    await find.field(office, 'Brandschutzdienststelle').check();
+    await find.field(office, 'Gemeinde (Einvernehmen nach § 36 BauGB)').check();
+    await find.field(office, 'Lageplan: Lageplan.pdf').check();
+    await find.field(office, 'Frage').fill('Bestehen Bedenken gegen das Vorhaben?');
+    await check.passesAccessibilityCheck(office, 'the form to ask bodies');
+    await find.button(office, 'Anfragen senden').click();
+    await expect(find.heading(office, 'Brandschutzdienststelle')).toBeVisible();
+    await expect(find.heading(office, 'Gemeinde (Einvernehmen nach § 36 BauGB)')).toBeVisible();
+  });
+
+  await test.step('the fire service answers with two conditions', async () => {
+    await act.logsIn(fire, fireService.email, fireService.password);
+    await fire.goto('/inbox');
+    await expect(find.heading(fire, 'Anfragen zur Stellungnahme')).toBeVisible();
+    await check.passesAccessibilityCheck(fire, 'the inbox of the fire service');
+    // The inbox names the application by case number and title.
+    await fire.getByRole('link', { name: new RegExp(title) }).click();
+    await expect(find.heading(fire, title)).toBeVisible();
+    // It sees its own request only, and the plan shared with it.
+    await expect(find.heading(fire, 'Gemeinde (Einvernehmen nach § 36 BauGB)')).toHaveCount(0);
+    await expect(find.downloadLink(fire, 'Lageplan.pdf')).toBeVisible();
+    await expect(find.downloadLink(fire, 'Grundrisse.pdf')).toHaveCount(0);
+    await find.field(fire, 'Votum').selectOption({ label: 'Zustimmung mit Auflagen' });
+    await find.field(fire, 'Stellungnahme (bei Bedenken: die Gründe)').fill(
+      'Aus Sicht des Brandschutzes bestehen keine Bedenken, wenn die Auflagen erfüllt werden.',
+    );
+    await find.field(fire, 'Auflagen (eine je Zeile)').fill(conditions.join('\n'));
+    await check.passesAccessibilityCheck(fire, 'the statement form');
+    await find.button(fire, 'Stellungnahme abgeben').click();
+    await expect(fire.getByText(conditions[0])).toBeVisible();
+  });
+
+  await test.step('the municipality lets its deadline pass: overdue, consent deemed given', async () => {
+    daysPassForTheMunicipality(70);
+    await office.reload();
+    const municipality = office.getByRole('listitem').filter({
+      has: find.heading(office, 'Gemeinde (Einvernehmen nach § 36 BauGB)'),
+    });
+    await expect(municipality.getByText('überfällig', { exact: true })).toBeVisible();
+    await expect(municipality.getByText(/gilt als erteilt/)).toBeVisible();
+  });
+
+  await test.step('the caseworker approves with the conditions traced to the statement', async () => {
+    await find.field(office, /^Art der Bauvorlage/).selectOption({ label: 'Bescheid' });
+    await find.field(office, 'Dateien').setInputFiles({
+      name: 'Baugenehmigung.pdf',
+      mimeType: 'application/pdf',
+      buffer: readFileSync(act.realFile('pdfa2b_verapdf.pdf')),
+    });
+    await find.button(office, 'Hochladen').click();
+    await expect(find.downloadLink(office, 'Baugenehmigung.pdf')).toBeVisible();
+    await find.field(office, 'Ergebnis').selectOption({ label: 'genehmigt mit Nebenbestimmungen' });
+    for (const condition of conditions) {
+      await office.getByRole('checkbox', { name: new RegExp(condition) }).check();
+    }
+    await check.passesAccessibilityCheck(office, 'the decision form');
+    await find.button(office, 'Entscheidung festhalten und Bescheid freigeben').click();
+    await check.seesStatus(office, 'Entschieden');
+    const decision = office.getByRole('region', { name: 'Entscheidung', exact: true });
+    await expect(decision.getByText('aus der Stellungnahme von Brandschutzdienststelle')).toHaveCount(2);
+  });
+
+  await test.step('the builder retrieves the notice, which records its delivery', async () => {
+    await check.seesStatus(builderPage, 'Entschieden');
+    await check.passesAccessibilityCheck(builderPage, 'the decision for the builder');
+    const download = builderPage.waitForEvent('download');
+    await find.link(builderPage, 'Bescheid öffnen').click();
+    await download;
+    await check.seesStatus(builderPage, 'Bescheid zugestellt');
+    await expect(builderPage.getByText(/Tag der Bekanntgabe/)).toBeVisible();
+  });
+
+  await test.step('the caseworker closes the room', async () => {
+    await check.seesStatus(office, 'Bescheid zugestellt');
+    await find.button(office, 'Vorgang abschließen').click();
+    await check.seesStatus(office, 'Abgeschlossen');
+    await check.seesStatus(designerPage, 'Abgeschlossen');
+  });
+
+  check.expectNoPageErrors(pageErrors.flat());
+  await Promise.all(contexts.map((context) => context.close()));
+});

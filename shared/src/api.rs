@@ -282,6 +282,8 @@ pub enum RoomAction {
     RequestStatements,
     UploadNotice,
     Decide,
+    /// Record that the fee was paid (or take that back).
+    RecordFeePayment,
     Close,
 }
 
@@ -355,6 +357,10 @@ pub struct StatementSubmit {
     /// One entry per condition; required for consent with conditions.
     #[serde(default)]
     pub conditions: Vec<String>,
+    /// Files attached to the statement: version ids answered by
+    /// `POST …/statement-requests/{request_id}/attachments` for this request.
+    #[serde(default)]
+    pub attachment_ids: Vec<Uuid>,
 }
 
 /// Something a person may do with one statement request now.
@@ -412,6 +418,8 @@ pub struct StatementView {
     pub verdict: Verdict,
     pub text: String,
     pub conditions: Vec<String>,
+    /// The files attached to this version.
+    pub attachments: Vec<DocumentVersionView>,
     pub submitted_by: ActorRef,
     pub submitted_at: DateTime<Utc>,
     /// When the office showed it to the applicants.
@@ -472,6 +480,22 @@ pub struct FeeView {
     pub amount_cents: i64,
     pub paid: bool,
     pub notice: DocumentVersionView,
+}
+
+/// `POST /api/rooms/{room_id}/decision/fee-payment`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FeePaymentRequest {
+    pub paid: bool,
+}
+
+/// Query of `POST /api/rooms/{room_id}/statement-requests/{request_id}/attachments`;
+/// the body is the file's bytes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct AttachmentQuery {
+    /// The original file name, for display only.
+    pub file_name: String,
 }
 
 /// One open request in a consulted body's inbox, soonest deadline first.

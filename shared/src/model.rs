@@ -251,6 +251,9 @@ pub enum DocumentCategory {
     Notice,
     /// The office's fee notice (*Gebührenbescheid*).
     FeeNotice,
+    /// A file a consulted body attaches to its statement (*Anlage zur
+    /// Stellungnahme*); it follows the statement's audience.
+    StatementAttachment,
 }
 
 impl DocumentCategory {
@@ -298,6 +301,7 @@ impl DocumentCategory {
             DocumentCategory::Other => "other",
             DocumentCategory::Notice => "notice",
             DocumentCategory::FeeNotice => "fee_notice",
+            DocumentCategory::StatementAttachment => "statement_attachment",
         }
     }
 
@@ -305,12 +309,25 @@ impl DocumentCategory {
         DocumentCategory::APPLICATION
             .into_iter()
             .chain(DocumentCategory::OFFICE)
+            .chain([DocumentCategory::StatementAttachment])
             .find(|c| c.as_str() == value)
+    }
+
+    /// Whether the applicants file documents of this category.
+    pub fn is_application(self) -> bool {
+        DocumentCategory::APPLICATION.contains(&self)
     }
 
     /// Whether the office files documents of this category (never the applicants).
     pub fn is_office(self) -> bool {
         DocumentCategory::OFFICE.contains(&self)
+    }
+
+    /// Whether the file belongs to a consulted body's statement, not to the
+    /// application: it is seen by that body and the office, and by the
+    /// applicants once the statement is released.
+    pub fn is_statement_attachment(self) -> bool {
+        self == DocumentCategory::StatementAttachment
     }
 
     /// Drawings, where CAD and BIM formats are accepted besides PDF.
@@ -452,6 +469,25 @@ pub enum EventPayload {
         replaces: Option<Uuid>,
         verdict: Verdict,
         conditions: Vec<String>,
+        /// The attached files' version ids. Left out when empty, so entries
+        /// written before attachments existed keep their hash.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachment_ids: Vec<Uuid>,
+    },
+    /// A member of the body attached a file to its coming statement.
+    StatementAttachmentUploaded {
+        request_id: Uuid,
+        body_id: Uuid,
+        document_id: Uuid,
+        version_id: Uuid,
+        file_name: String,
+        size_bytes: u64,
+        sha256: String,
+        media_type: String,
+    },
+    /// The office records that the fee was paid, or takes that back.
+    FeePaymentRecorded {
+        paid: bool,
     },
     StatementRequestWithdrawn {
         request_id: Uuid,
@@ -518,6 +554,8 @@ impl EventPayload {
             EventPayload::ExtensionRequested { .. } => "extension_requested",
             EventPayload::ExtensionGranted { .. } => "extension_granted",
             EventPayload::StatementSubmitted { .. } => "statement_submitted",
+            EventPayload::StatementAttachmentUploaded { .. } => "statement_attachment_uploaded",
+            EventPayload::FeePaymentRecorded { .. } => "fee_payment_recorded",
             EventPayload::StatementRequestWithdrawn { .. } => "statement_request_withdrawn",
             EventPayload::StatementRequestReopened { .. } => "statement_request_reopened",
             EventPayload::StatementReleased { .. } => "statement_released",
@@ -548,12 +586,14 @@ impl EventPayload {
             | MissingItemsRequested { .. }
             | StatementReleased { .. }
             | DecisionMade { .. }
+            | FeePaymentRecorded { .. }
             | NoticeDelivered { .. } => Audience::Parties,
             StatementRequested { body_id, .. }
             | StatementRequestRead { body_id, .. }
             | ExtensionRequested { body_id, .. }
             | ExtensionGranted { body_id, .. }
             | StatementSubmitted { body_id, .. }
+            | StatementAttachmentUploaded { body_id, .. }
             | StatementRequestWithdrawn { body_id, .. }
             | StatementRequestReopened { body_id, .. } => Audience::Body(*body_id),
         }

@@ -184,6 +184,19 @@ pub fn check(action: RoomAction, facts: &RoomFacts) -> Result<(), Refusal> {
             }
             Ok(())
         }
+        RoomAction::RecordFeePayment => {
+            require(
+                facts.role == RoomRole::Caseworker,
+                "Only the building office records that a fee was paid.",
+            )?;
+            match facts.status {
+                RoomStatus::Decided | RoomStatus::Delivered | RoomStatus::Closed => Ok(()),
+                _ => Err(Refusal::not_now(
+                    "wrong_status",
+                    "A fee is recorded as paid only after the decision.",
+                )),
+            }
+        }
         RoomAction::Close => transition(
             facts,
             Transition::Close,
@@ -304,6 +317,7 @@ pub fn allowed(facts: &RoomFacts) -> Vec<RoomAction> {
         RoomAction::RequestStatements,
         RoomAction::UploadNotice,
         RoomAction::Decide,
+        RoomAction::RecordFeePayment,
         RoomAction::Close,
     ]
     .into_iter()
@@ -425,6 +439,10 @@ mod tests {
                     (RequestStatements, office && status == S::InReview),
                     (UploadNotice, office && status == S::InReview),
                     (Decide, office && status == S::InReview),
+                    (
+                        RecordFeePayment,
+                        office && matches!(status, S::Decided | S::Delivered | S::Closed),
+                    ),
                     (Close, office && status == S::Delivered),
                 ]
                 .into_iter()

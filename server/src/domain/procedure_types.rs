@@ -91,11 +91,12 @@ impl ProcedureTypeSettings {
 fn checklist(categories: &[DocumentCategory]) -> Result<Vec<DocumentCategory>, FieldError> {
     let mut checklist: Vec<DocumentCategory> = Vec::with_capacity(categories.len());
     for category in categories {
-        if category.is_office() {
+        if !category.is_application() {
             return Err(FieldError::new(
                 "required_categories",
                 format!(
-                    "\"{}\" is a document the office issues, not one the applicants file.",
+                    "\"{}\" is not a document the applicants file: the office issues notices, \
+                     and consulted bodies attach files to their statements.",
                     category.as_str()
                 ),
             ));

@@ -52,6 +52,12 @@ pub async fn upload_document(
             .ok_or_else(|| ApiError::not_found("document"))?,
         None => query.category,
     };
+    if category.is_statement_attachment() {
+        return Err(ApiError::invalid(
+            "category",
+            "A consulted body attaches files from its statement form, to its request.",
+        ));
+    }
     // The notice and the fee notice are the office's; everything else the
     // applicants'.
     let action = match category.is_office() {
@@ -59,19 +65,8 @@ pub async fn upload_document(
         false => RoomAction::Upload,
     };
     authorize(&app, &user, &ctx, action).await?;
-    let limit = app.config.max_upload_bytes;
-    if declared_length(&headers).is_some_and(|length| length > limit) {
-        return Err(too_large(limit));
-    }
     let file_name = FileName::parse(&query.file_name);
-
-    let version_id = Uuid::now_v7();
-    let key = ObjectPath::from(format!("rooms/{room_id}/{version_id}"));
-    let stored = app
-        .store
-        .put_document(&key, category, body.into_data_stream(), limit)
-        .await
-        .map_err(|err| upload_error(err, limit))?;
+    let (version_id, key, stored) = store_upload(&app, room_id, category, &headers, body).await?;
 
     let recorded = record_version(
         &app,
@@ -98,6 +93,113 @@ pub async fn upload_document(
     let document = repo::rooms::document(&app.db.read, room_id, document_id)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored document vanished")))?;
+    Ok((StatusCode::CREATED, axum::Json(document)))
+}
+
+/// Streams an upload's bytes into the object store under a fresh key,
+/// judging their type against `category`; nothing of the room changes yet.
+async fn store_upload(
+    app: &App,
+    room_id: Uuid,
+    category: DocumentCategory,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<(Uuid, ObjectPath, Stored)> {
+    let limit = app.config.max_upload_bytes;
+    if declared_length(headers).is_some_and(|length| length > limit) {
+        return Err(too_large(limit));
+    }
+    let version_id = Uuid::now_v7();
+    let key = ObjectPath::from(format!("rooms/{room_id}/{version_id}"));
+    let stored = app
+        .store
+        .put_document(&key, category, body.into_data_stream(), limit)
+        .await
+        .map_err(|err| upload_error(err, limit))?;
+    Ok((version_id, key, stored))
+}
+
+/// A member of the consulted body attaches a file to its coming statement.
+/// The file is seen by that body and the office; the applicants see it once
+/// a statement naming it is released. The answer's version id goes into the
+/// statement's `attachment_ids`.
+#[utoipa::path(post, path = "/api/rooms/{room_id}/statement-requests/{request_id}/attachments",
+    tag = "participation",
+    params(("room_id" = Uuid, Path), ("request_id" = Uuid, Path), AttachmentQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 201, body = DocumentView, description = "Stored; not yet part of a statement"),
+        (status = 403, body = Problem, description = "Only the body asked attaches files"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "The request cannot be answered now"),
+        (status = 413, body = Problem, description = "Larger than the configured limit"),
+        (status = 415, body = Problem, description = "Not a PDF or an image"),
+    ))]
+pub async fn upload_statement_attachment(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((room_id, request_id)): Path<(Uuid, Uuid)>,
+    Query(query): Query<AttachmentQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, axum::Json<DocumentView>)> {
+    let ctx = room_for(&app, &user, room_id).await?;
+    let answer = RequestAction::Answer;
+    super::procedure::check_request_action(&app, &ctx, request_id, answer).await?;
+    let file_name = FileName::parse(&query.file_name);
+    let category = DocumentCategory::StatementAttachment;
+    let (version_id, key, stored) = store_upload(&app, room_id, category, &headers, body).await?;
+
+    let document_id = Uuid::now_v7();
+    let recorded = async {
+        let mut write = app.db.begin_room_write(&app.bus).await?;
+        // The upload took a while: the request may have been withdrawn meanwhile.
+        let (request, _) =
+            super::procedure::request_in_write(&mut write, &ctx, request_id, answer).await?;
+        repo::rooms::insert_document(
+            &mut write.tx,
+            room_id,
+            document_id,
+            category,
+            Some(request_id),
+        )
+        .await?;
+        let version = repo::rooms::NewVersion {
+            id: version_id,
+            document_id,
+            room_id,
+            object_key: key.as_ref(),
+            file_name: file_name.as_str(),
+            size_bytes: stored.size_bytes,
+            media_type: stored.media_type.mime(),
+            sha256: &stored.sha256,
+            uploaded_by: user.id,
+        };
+        repo::rooms::insert_version(&mut write.tx, &version).await?;
+        let payload = EventPayload::StatementAttachmentUploaded {
+            request_id,
+            body_id: request.body_id(),
+            document_id,
+            version_id,
+            file_name: file_name.as_str().to_owned(),
+            size_bytes: stored.size_bytes,
+            sha256: stored.sha256.clone(),
+            media_type: stored.media_type.mime().to_owned(),
+        };
+        events::append(&mut write, room_id, Some(&user.actor()), &payload).await?;
+        write.commit().await?;
+        ApiResult::Ok(())
+    }
+    .await;
+    if let Err(err) = recorded {
+        app.store.delete_quietly(&key).await;
+        return Err(err);
+    }
+    tracing::info!(room.id = %room_id, size_bytes = stored.size_bytes, "attachment stored");
+
+    let document = repo::rooms::document(&app.db.read, room_id, document_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored attachment vanished")))?;
     Ok((StatusCode::CREATED, axum::Json(document)))
 }
 
@@ -132,7 +234,7 @@ async fn record_version(
         Some(id) => id,
         None => {
             let id = Uuid::now_v7();
-            repo::rooms::insert_document(&mut write.tx, room_id, id, category).await?;
+            repo::rooms::insert_document(&mut write.tx, room_id, id, category, None).await?;
             id
         }
     };
@@ -298,7 +400,8 @@ pub async fn download_document(
     // A document the caller may not see is answered like one that does not exist.
     let access = repo::rooms::DocumentAccess::load(&app.db.read, &ctx).await?;
     let category = DocumentCategory::parse(&version.category).unwrap_or(DocumentCategory::Other);
-    if !access.admits(repo::id(&version.document_id), category, version_id) {
+    let request_id = version.request_id.as_deref().map(repo::id);
+    if !access.admits(repo::id(&version.document_id), category, request_id, version_id) {
         return Err(ApiError::not_found("document"));
     }
     let size = version.size_bytes.max(0) as u64;

@@ -29,6 +29,7 @@ type RoomAnswer = ApiResult<axum::Json<RoomView>>;
 
 const MAX_ITEMS: usize = 50;
 const MAX_CONDITIONS: usize = 50;
+const MAX_ATTACHMENTS: usize = 50;
 
 /// The caseworker asks the applicants for what is missing or deficient: one
 /// request with every item and a period; the room waits for the applicants.
@@ -127,6 +128,13 @@ fn missing_items(items: Vec<MissingItem>) -> ApiResult<Vec<MissingItem>> {
         .into_iter()
         .enumerate()
         .map(|(i, item)| {
+            if item.category.is_some_and(|c| !c.is_application()) {
+                return Err(ApiError::invalid(
+                    &format!("items[{i}].category"),
+                    "Name a category the applicants file; notices and statement attachments \
+                     are not theirs to supply.",
+                ));
+            }
             let field = format!("items[{i}].text");
             let text = match (item.category, item.text.trim().is_empty()) {
                 (None, true) => {
@@ -299,6 +307,45 @@ pub async fn close_room(
         None,
     )
     .await
+}
+
+/// The caseworker records that the decision's fee was paid, or takes that
+/// back after a payment bounced.
+#[utoipa::path(post, path = "/api/rooms/{room_id}/decision/fee-payment", tag = "procedure",
+    params(("room_id" = Uuid, Path)), request_body = FeePaymentRequest,
+    responses(
+        (status = 200, body = RoomView, description = "Recorded"),
+        (status = 403, body = Problem, description = "Only the office records payments"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Not decided, or the decision has no fee"),
+    ))]
+pub async fn record_fee_payment(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path(room_id): Path<Uuid>,
+    Json(request): Json<FeePaymentRequest>,
+) -> RoomAnswer {
+    let ctx = room_for(&app, &user, room_id).await?;
+    authorize(&app, &user, &ctx, RoomAction::RecordFeePayment).await?;
+    let mut write = app.db.begin_room_write(&app.bus).await?;
+    let decision = repo_procedure::decision(&mut *write.tx, &ctx.room.id).await?;
+    let Some(paid) = decision.filter(|d| d.fee_version_id.is_some()).map(|d| d.fee_paid != 0)
+    else {
+        return Err(ApiError::conflict(
+            "no_fee",
+            "The decision came without a fee notice, so there is no payment to record.",
+        ));
+    };
+    // A second click records nothing new.
+    if paid == request.paid {
+        drop(write);
+        return Ok(axum::Json(room_view(&app, &user, room_id).await?));
+    }
+    repo_procedure::set_fee_paid(&mut write.tx, room_id, request.paid).await?;
+    let payload = EventPayload::FeePaymentRecorded { paid: request.paid };
+    events::append(&mut write, room_id, Some(&user.actor()), &payload).await?;
+    write.commit().await?;
+    Ok(axum::Json(room_view(&app, &user, room_id).await?))
 }
 
 /// A step of the state machine that changes nothing but the status.
@@ -483,7 +530,7 @@ async fn shared_documents(app: &App, ctx: &RoomContext, ids: &[Uuid]) -> ApiResu
     }
     for id in ids {
         let category = room_repo::document_category(&app.db.read, ctx.room.id(), *id).await?;
-        if category.is_none_or(|c| c.is_office()) {
+        if category.is_none_or(|c| !c.is_application()) {
             return Err(ApiError::invalid(
                 "document_ids",
                 format!("{id} is not a document of this application."),
@@ -496,9 +543,23 @@ async fn shared_documents(app: &App, ctx: &RoomContext, ids: &[Uuid]) -> ApiResu
     Ok(unique)
 }
 
+/// Whether the caller may take `action` on the request now, asked before a
+/// long upload so that a refused one is not streamed first.
+pub async fn check_request_action(
+    app: &App,
+    ctx: &RoomContext,
+    request_id: Uuid,
+    action: RequestAction,
+) -> ApiResult<()> {
+    // Nothing is written: the transaction only gives a consistent read.
+    let mut write = app.db.begin_room_write(&app.bus).await?;
+    request_in_write(&mut write, ctx, request_id, action).await?;
+    Ok(())
+}
+
 /// The request, read in the write, with what the policy needs; a request of
 /// another body is answered as if it did not exist.
-async fn request_in_write(
+pub async fn request_in_write(
     write: &mut RoomWrite,
     ctx: &RoomContext,
     request_id: Uuid,
@@ -644,10 +705,6 @@ pub async fn grant_extension(
 
 /// A member of the body submits its statement. It is never changed: sent
 /// again, it becomes a new version that replaces the one before.
-// FIXME: statements have no attachments yet (PRODUCT.md asks for them): a
-// body cannot upload, and documents have no owner besides the room, so a
-// body's file would be visible to the applicants at once. Wants documents
-// that belong to a statement request and follow its audience.
 #[utoipa::path(post, path = "/api/rooms/{room_id}/statement-requests/{request_id}/statements",
     tag = "participation",
     params(("room_id" = Uuid, Path), ("request_id" = Uuid, Path)),
@@ -657,7 +714,8 @@ pub async fn grant_extension(
         (status = 403, body = Problem, description = "Only the body asked answers"),
         (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Withdrawn, or the procedure moved on"),
-        (status = 422, body = Problem, description = "Verdict, text or conditions not acceptable"),
+        (status = 422, body = Problem,
+            description = "Verdict, text, conditions or attachments not acceptable"),
     ))]
 pub async fn submit_statement(
     State(app): State<App>,
@@ -674,6 +732,7 @@ pub async fn submit_statement(
     let mut write = app.db.begin_room_write(&app.bus).await?;
     let (row, latest) =
         request_in_write(&mut write, &ctx, request_id, RequestAction::Answer).await?;
+    let attachment_ids = statement_attachments(&mut write, request_id, &request).await?;
     let statement_id = Uuid::now_v7();
     let version = latest.as_ref().map_or(1, |s| s.version + 1);
     let replaces = latest.as_ref().map(|s| repo_id(&s.id));
@@ -688,6 +747,7 @@ pub async fn submit_statement(
             verdict: request.verdict,
             text: &text,
             conditions: &conditions,
+            attachment_ids: &attachment_ids,
             submitted_by: user.id,
         },
     )
@@ -701,10 +761,44 @@ pub async fn submit_statement(
         replaces,
         verdict: request.verdict,
         conditions,
+        attachment_ids,
     };
     events::append(&mut write, room_id, Some(&user.actor()), &payload).await?;
     write.commit().await?;
     Ok(axum::Json(room_view(&app, &user, room_id).await?))
+}
+
+/// The attachments a statement names, each once, in the order given: each
+/// must be a file attached to this very request. A correction names again
+/// the files of the version before that it keeps.
+async fn statement_attachments(
+    write: &mut RoomWrite,
+    request_id: Uuid,
+    request: &StatementSubmit,
+) -> ApiResult<Vec<Uuid>> {
+    let mut ids: Vec<Uuid> = Vec::with_capacity(request.attachment_ids.len());
+    for id in &request.attachment_ids {
+        if !ids.contains(id) {
+            ids.push(*id);
+        }
+    }
+    if ids.len() > MAX_ATTACHMENTS {
+        return Err(ApiError::invalid(
+            "attachment_ids",
+            format!("A statement can have at most {MAX_ATTACHMENTS} attachments."),
+        ));
+    }
+    let own = repo_procedure::attachments_of_request(&mut write.tx, request_id).await?;
+    if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| !own.contains(id)) {
+        return Err(ApiError::invalid(
+            &format!("attachment_ids[{i}]"),
+            format!(
+                "{id} is not a file attached to this request. Attach the file to this request \
+                 first, then name the version the upload answered."
+            ),
+        ));
+    }
+    Ok(ids)
 }
 
 fn repo_id(text: &str) -> Uuid {
@@ -871,7 +965,7 @@ pub async fn release_statement(
     let payload = EventPayload::StatementReleased {
         statement_id: repo_id(&statement.id),
         body_name: row.body_name.clone(),
-        verdict: statement.view().verdict,
+        verdict: statement.verdict(),
     };
     events::append(&mut write, room_id, Some(&user.actor()), &payload).await?;
     write.commit().await?;

@@ -1,6 +1,8 @@
 //! The procedure after submission: consulted bodies, requests for missing
 //! items, statement requests and statements, the decision.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use shared::*;
 use sqlx::AnyPool;
@@ -481,6 +483,7 @@ pub struct StatementRow {
     pub verdict: String,
     pub text: String,
     pub conditions: String,
+    pub attachment_ids: String,
     pub submitted_by: String,
     pub submitter_name: String,
     pub submitted_at: i64,
@@ -488,14 +491,30 @@ pub struct StatementRow {
 }
 
 impl StatementRow {
-    pub fn view(&self) -> StatementView {
+    pub fn verdict(&self) -> Verdict {
+        Verdict::parse(&self.verdict).unwrap_or(Verdict::NoObjection)
+    }
+
+    /// The attached versions, in the order the body gave them.
+    pub fn attachment_ids(&self) -> Vec<Uuid> {
+        serde_json::from_str(&self.attachment_ids).unwrap_or_default()
+    }
+
+    /// The statement as shown, with those of its attachments found among
+    /// `attachments` (the versions the reader may see).
+    pub fn view(&self, attachments: &HashMap<Uuid, DocumentVersionView>) -> StatementView {
         StatementView {
             id: super::id(&self.id),
             version: self.version,
             replaces: self.replaces.as_deref().map(super::id),
-            verdict: Verdict::parse(&self.verdict).unwrap_or(Verdict::NoObjection),
+            verdict: self.verdict(),
             text: self.text.clone(),
             conditions: serde_json::from_str(&self.conditions).unwrap_or_default(),
+            attachments: self
+                .attachment_ids()
+                .iter()
+                .filter_map(|id| attachments.get(id).cloned())
+                .collect(),
             submitted_by: ActorRef {
                 user_id: super::id(&self.submitted_by),
                 display_name: self.submitter_name.clone(),
@@ -507,7 +526,7 @@ impl StatementRow {
 }
 
 const STATEMENT_SELECT: &str = "SELECT s.id, s.request_id, s.version, s.replaces, s.verdict, \
-     s.text, s.conditions, s.submitted_by, u.display_name AS submitter_name, s.submitted_at, \
+     s.text, s.conditions, s.attachment_ids, s.submitted_by, u.display_name AS submitter_name, s.submitted_at, \
      s.released_at FROM statements s JOIN users u ON u.id = s.submitted_by";
 
 /// The statements of a room, by request and version.
@@ -540,13 +559,15 @@ pub struct NewStatement<'a> {
     pub verdict: Verdict,
     pub text: &'a str,
     pub conditions: &'a [String],
+    pub attachment_ids: &'a [Uuid],
     pub submitted_by: Uuid,
 }
 
 pub async fn insert_statement(tx: &mut Tx, s: &NewStatement<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO statements (id, request_id, room_id, version, replaces, verdict, text, \
-         conditions, submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         conditions, attachment_ids, submitted_by, submitted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(s.id.to_string())
     .bind(s.request_id.to_string())
@@ -556,10 +577,36 @@ pub async fn insert_statement(tx: &mut Tx, s: &NewStatement<'_>) -> Result<(), s
     .bind(s.verdict.as_str())
     .bind(s.text)
     .bind(serde_json::to_string(s.conditions).expect("strings serialise"))
+    .bind(serde_json::to_string(s.attachment_ids).expect("ids serialise"))
     .bind(s.submitted_by.to_string())
     .bind(db::to_millis(db::now()))
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// The versions of the documents a statement request owns: its attachments.
+pub async fn attachments_of_request(
+    tx: &mut Tx,
+    request_id: Uuid,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT v.id FROM document_versions v JOIN documents d ON d.id = v.document_id \
+         WHERE d.request_id = $1",
+    )
+    .bind(request_id.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.iter().map(|(id,)| super::id(id)).collect())
+}
+
+/// Records whether the decision's fee is paid.
+pub async fn set_fee_paid(tx: &mut Tx, room_id: Uuid, paid: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE decisions SET fee_paid = $1 WHERE room_id = $2")
+        .bind(paid as i64)
+        .bind(room_id.to_string())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

@@ -545,11 +545,12 @@ struct VersionRow {
     uploaded_by: String,
     uploader_name: String,
     uploaded_at: i64,
+    request_id: Option<String>,
 }
 
 const VERSION_SELECT: &str = "SELECT v.id, v.document_id, d.category, v.version, v.file_name, \
      v.size_bytes, v.media_type, v.sha256, v.uploaded_by, u.display_name AS uploader_name, \
-     v.uploaded_at FROM document_versions v JOIN documents d ON d.id = v.document_id \
+     v.uploaded_at, d.request_id FROM document_versions v JOIN documents d ON d.id = v.document_id \
      JOIN users u ON u.id = v.uploaded_by";
 
 impl VersionRow {
@@ -571,7 +572,14 @@ impl VersionRow {
     }
 }
 
-async fn documents(db: &AnyPool, room_id: &str) -> Result<Vec<DocumentView>, sqlx::Error> {
+/// A document of the room with the statement request that owns it, if it is
+/// a consulted body's attachment.
+struct RoomDocument {
+    view: DocumentView,
+    request_id: Option<Uuid>,
+}
+
+async fn documents(db: &AnyPool, room_id: &str) -> Result<Vec<RoomDocument>, sqlx::Error> {
     let sql =
         format!("{VERSION_SELECT} WHERE v.room_id = $1 ORDER BY d.created_at, d.id, v.version");
     let rows: Vec<VersionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -579,17 +587,21 @@ async fn documents(db: &AnyPool, room_id: &str) -> Result<Vec<DocumentView>, sql
         .fetch_all(db)
         .await?;
 
-    let mut documents: Vec<DocumentView> = Vec::new();
+    let mut documents: Vec<RoomDocument> = Vec::new();
     for row in rows {
         let document_id = super::id(&row.document_id);
         let category = DocumentCategory::parse(&row.category).unwrap_or(DocumentCategory::Other);
+        let request_id = row.request_id.as_deref().map(super::id);
         let version = row.into_view(room_id);
         match documents.last_mut() {
-            Some(doc) if doc.id == document_id => doc.versions.push(version),
-            _ => documents.push(DocumentView {
-                id: document_id,
-                category,
-                versions: vec![version],
+            Some(doc) if doc.view.id == document_id => doc.view.versions.push(version),
+            _ => documents.push(RoomDocument {
+                view: DocumentView {
+                    id: document_id,
+                    category,
+                    versions: vec![version],
+                },
+                request_id,
             }),
         }
     }
@@ -602,7 +614,10 @@ pub async fn document(
     document_id: Uuid,
 ) -> Result<Option<DocumentView>, sqlx::Error> {
     let all = documents(db, &room_id.to_string()).await?;
-    Ok(all.into_iter().find(|d| d.id == document_id))
+    Ok(all
+        .into_iter()
+        .map(|d| d.view)
+        .find(|d| d.id == document_id))
 }
 
 /// The category of a document of this room, for adding a version to it.
@@ -620,18 +635,23 @@ pub async fn document_category(
     Ok(row.and_then(|(c,)| DocumentCategory::parse(&c)))
 }
 
+/// Adds a document to the room; `request_id` makes it an attachment owned by
+/// that statement request.
 pub async fn insert_document(
     tx: &mut Tx,
     room_id: Uuid,
     document_id: Uuid,
     category: DocumentCategory,
+    request_id: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO documents (id, room_id, category, created_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO documents (id, room_id, category, request_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(document_id.to_string())
     .bind(room_id.to_string())
     .bind(category.as_str())
+    .bind(request_id.map(|id| id.to_string()))
     .bind(db::to_millis(db::now()))
     .execute(&mut **tx)
     .await?;
@@ -683,6 +703,8 @@ pub async fn insert_version(tx: &mut Tx, v: &NewVersion<'_>) -> Result<i64, sqlx
 pub struct StoredVersion {
     pub document_id: String,
     pub category: String,
+    /// The statement request owning the document, for a body's attachment.
+    pub request_id: Option<String>,
     pub version: i64,
     pub object_key: String,
     pub file_name: String,
@@ -696,8 +718,8 @@ pub async fn stored_version(
     version_id: Uuid,
 ) -> Result<Option<StoredVersion>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT v.document_id, d.category, v.version, v.object_key, v.file_name, v.size_bytes, \
-         v.media_type FROM document_versions v JOIN documents d ON d.id = v.document_id \
+        "SELECT v.document_id, d.category, d.request_id, v.version, v.object_key, v.file_name, \
+         v.size_bytes, v.media_type FROM document_versions v JOIN documents d ON d.id = v.document_id \
          WHERE v.id = $1 AND v.room_id = $2",
     )
     .bind(version_id.to_string())
@@ -747,13 +769,26 @@ pub async fn view(db: &AnyPool, ctx: &RoomContext, user_id: Uuid) -> Result<Room
         facts_with(ctx, signed, unsigned_roles(db, &room.id).await?, &procedure)
     };
     let decision = repo_procedure::decision(db, &room.id).await?;
-    let access = DocumentAccess::new(ctx, &procedure, decision.as_ref());
+    let statements = repo_procedure::statements(db, &room.id).await?;
+    let access = DocumentAccess::new(ctx, &procedure, decision.as_ref(), &statements);
     let mut all_documents = documents(db, &room.id).await?;
     all_documents.retain_mut(|doc| {
-        doc.versions
-            .retain(|v| access.admits(doc.id, doc.category, v.id));
-        !doc.versions.is_empty()
+        let (id, category, request_id) = (doc.view.id, doc.view.category, doc.request_id);
+        doc.view
+            .versions
+            .retain(|v| access.admits(id, category, request_id, v.id));
+        !doc.view.versions.is_empty()
     });
+    // A body's attachments are shown with its statement, not among the
+    // application's documents.
+    let (attachments, application): (Vec<RoomDocument>, Vec<RoomDocument>) = all_documents
+        .into_iter()
+        .partition(|doc| doc.request_id.is_some());
+    let attachments: HashMap<Uuid, DocumentVersionView> = attachments
+        .into_iter()
+        .flat_map(|doc| doc.view.versions)
+        .map(|v| (v.id, v))
+        .collect();
     let office_view = ctx.role == RoomRole::Caseworker;
     let applicant_view = ctx.role.is_applicant();
     let mut deadlines = room.deadlines(&procedure, now);
@@ -761,7 +796,7 @@ pub async fn view(db: &AnyPool, ctx: &RoomContext, user_id: Uuid) -> Result<Room
         let own: HashSet<Uuid> = own_requests(ctx, &procedure).map(|r| r.id()).collect();
         deadlines.retain(|d| d.request_id.is_some_and(|id| own.contains(&id)));
     }
-    let statement_requests = statement_requests(db, ctx, &procedure, now).await?;
+    let statement_requests = statement_requests(ctx, &procedure, &statements, &attachments, now);
     let decision_view = match (&decision, office_view || applicant_view) {
         (Some(d), true) => Some(decision_view(db, room, d, &statement_requests).await?),
         _ => None,
@@ -787,7 +822,7 @@ pub async fn view(db: &AnyPool, ctx: &RoomContext, user_id: Uuid) -> Result<Room
         } else {
             members(db, &room.id).await?
         },
-        documents: all_documents,
+        documents: application.into_iter().map(|d| d.view).collect(),
         signatures: if ctx.role == RoomRole::ConsultedBody {
             Vec::new()
         } else {
@@ -851,16 +886,13 @@ fn missing_items_views(
         .collect()
 }
 
-async fn statement_requests(
-    db: &AnyPool,
+fn statement_requests(
     ctx: &RoomContext,
     procedure: &ProcedureRows,
+    statements: &[repo_procedure::StatementRow],
+    attachments: &HashMap<Uuid, DocumentVersionView>,
     now: DateTime<Utc>,
-) -> Result<Vec<StatementRequestView>, sqlx::Error> {
-    if procedure.requests.is_empty() {
-        return Ok(Vec::new());
-    }
-    let statements = repo_procedure::statements(db, &ctx.room.id).await?;
+) -> Vec<StatementRequestView> {
     let calendar = ctx.room.calendar();
     let today = deadlines::german_date(now);
     let views = own_requests(ctx, procedure)
@@ -875,7 +907,7 @@ async fn statement_requests(
             let versions: Vec<StatementView> = statements
                 .iter()
                 .filter(|s| s.request_id == r.id)
-                .map(|s| s.view())
+                .map(|s| s.view(attachments))
                 .collect();
             let unreleased_statement = versions.last().is_some_and(|s| s.released_at.is_none());
             let allowed = policy::allowed_request(&RequestPolicyFacts {
@@ -914,7 +946,7 @@ async fn statement_requests(
             }
         })
         .collect();
-    Ok(views)
+    views
 }
 
 async fn decision_view(
@@ -980,11 +1012,16 @@ async fn version_view(
 
 /// Which documents the caller may see: the office all; applicants their own
 /// and, once decided, the notice and fee notice; a consulted body those
-/// shared with its requests.
+/// shared with its requests. A body's attachments are seen by that body and,
+/// once a statement naming them is released, by the applicants.
 pub struct DocumentAccess {
     role: RoomRole,
     shared: HashSet<Uuid>,
     released: HashSet<Uuid>,
+    /// The caller's own requests, for a consulted body.
+    own_requests: HashSet<Uuid>,
+    /// Attachment versions of released statements.
+    released_attachments: HashSet<Uuid>,
 }
 
 impl DocumentAccess {
@@ -992,10 +1029,20 @@ impl DocumentAccess {
         ctx: &RoomContext,
         procedure: &ProcedureRows,
         decision: Option<&repo_procedure::DecisionRow>,
+        statements: &[repo_procedure::StatementRow],
     ) -> DocumentAccess {
         let shared = own_requests(ctx, procedure)
             .filter(|r| r.status() != RequestStatus::Withdrawn)
             .flat_map(|r| r.document_ids())
+            .collect();
+        let own_requests = match ctx.role {
+            RoomRole::ConsultedBody => own_requests(ctx, procedure).map(|r| r.id()).collect(),
+            _ => HashSet::new(),
+        };
+        let released_attachments = statements
+            .iter()
+            .filter(|s| s.released_at.is_some())
+            .flat_map(|s| s.attachment_ids())
             .collect();
         let released = decision
             .into_iter()
@@ -1012,20 +1059,40 @@ impl DocumentAccess {
             role: ctx.role,
             shared,
             released,
+            own_requests,
+            released_attachments,
         }
     }
 
     pub async fn load(db: &AnyPool, ctx: &RoomContext) -> Result<DocumentAccess, sqlx::Error> {
         let procedure = ProcedureRows::of_room(db, &ctx.room.id).await?;
         let decision = repo_procedure::decision(db, &ctx.room.id).await?;
-        Ok(DocumentAccess::new(ctx, &procedure, decision.as_ref()))
+        let statements = repo_procedure::statements(db, &ctx.room.id).await?;
+        Ok(DocumentAccess::new(
+            ctx,
+            &procedure,
+            decision.as_ref(),
+            &statements,
+        ))
     }
 
-    pub fn admits(&self, document_id: Uuid, category: DocumentCategory, version_id: Uuid) -> bool {
-        match self.role {
-            RoomRole::Caseworker => true,
-            RoomRole::ConsultedBody => !category.is_office() && self.shared.contains(&document_id),
-            _ => !category.is_office() || self.released.contains(&version_id),
+    /// Whether the caller may see this version; `request_id` is the
+    /// statement request owning the document, for a body's attachment.
+    pub fn admits(
+        &self,
+        document_id: Uuid,
+        category: DocumentCategory,
+        request_id: Option<Uuid>,
+        version_id: Uuid,
+    ) -> bool {
+        match (self.role, request_id) {
+            (RoomRole::Caseworker, _) => true,
+            (RoomRole::ConsultedBody, Some(request)) => self.own_requests.contains(&request),
+            (RoomRole::ConsultedBody, None) => {
+                category.is_application() && self.shared.contains(&document_id)
+            }
+            (_, Some(_)) => self.released_attachments.contains(&version_id),
+            (_, None) => category.is_application() || self.released.contains(&version_id),
         }
     }
 }

@@ -455,6 +455,19 @@ fn rows() -> Vec<Row> {
         },
         Row {
             method: M::POST,
+            template: "/api/rooms/{room_id}/statement-requests/{request_id}/attachments",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/statement-requests/{}/attachments?file_name=Anlage.pdf",
+                    s.review.id, s.fire_request
+                )
+            },
+            body: |_| Some(Value::Null),
+            // Only the body asked attaches files to its answer.
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 201, 404],
+        },
+        Row {
+            method: M::POST,
             template: "/api/rooms/{room_id}/statement-requests/{request_id}/withdraw",
             path: |s| {
                 format!(
@@ -510,6 +523,13 @@ fn rows() -> Vec<Row> {
             body: |s| Some(json!({"outcome": "approved", "notice_version_id": s.draft_version})),
             // The fire service still has time to answer, so not yet.
             expected: [401, 404, 403, 403, 403, 409, 404, 404, 404, 403, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/decision/fee-payment",
+            path: |s| format!("/api/rooms/{}/decision/fee-payment", s.delivered.id),
+            body: |_| Some(json!({"paid": true})),
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -749,10 +769,15 @@ async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
 
     let (decided, _) = parties.in_review(office).await;
     let notice = upload_notice(caseworker, decided.id).await;
+    let fee = upload_fee_notice(caseworker, decided.id).await;
     let decided = caseworker
         .act(
             &format!("/api/rooms/{}/decision", decided.id),
-            Some(json!({"outcome": "approved", "notice_version_id": notice})),
+            Some(json!({
+                "outcome": "approved",
+                "notice_version_id": notice,
+                "fee": {"amount_cents": 48_000, "version_id": fee},
+            })),
         )
         .await;
     builder

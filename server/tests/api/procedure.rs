@@ -5,6 +5,7 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use shared::*;
 use uuid::Uuid;
 
@@ -873,4 +874,215 @@ async fn the_inbox_and_the_queue_show_what_needs_each_person() {
         .expect_status(StatusCode::BAD_REQUEST)
         .problem();
     assert!(problem.detail.contains("status"), "{}", problem.detail);
+}
+
+#[tokio::test]
+async fn a_statements_attachments_follow_its_audience() {
+    let cast = Cast::new().await;
+    let (room, plan) = cast.parties().in_review(cast.office).await;
+    let room = cast
+        .ask(&room, &["fire_protection", "municipality"], plan)
+        .await;
+    let request = request_of(&room, "fire_protection").id;
+    let content = |version: Uuid| format!("/api/rooms/{}/documents/{version}/content", room.id);
+
+    let attached: DocumentView = attach(
+        &cast.fire,
+        room.id,
+        request,
+        "pdfa3b_attachment_verapdf.pdf",
+    )
+    .await
+    .expect_status(StatusCode::CREATED)
+    .json();
+    assert_eq!(attached.category, DocumentCategory::StatementAttachment);
+    let version = attached.versions[0].clone();
+    assert_eq!(
+        version.sha256,
+        hex::encode(Sha256::digest(real_file("pdfa3b_attachment_verapdf.pdf")))
+    );
+
+    // Before the statement: the body and the office see it, nobody else.
+    let fetched = cast.fire.get(&content(version.id)).await;
+    assert_eq!(fetched.status, StatusCode::OK);
+    assert_eq!(
+        &fetched.body[..],
+        &real_file("pdfa3b_attachment_verapdf.pdf")[..]
+    );
+    cast.caseworker
+        .get(&content(version.id))
+        .await
+        .expect_status(StatusCode::OK);
+    for outsider in [&cast.builder, &cast.designer, &cast.municipality] {
+        outsider
+            .get(&content(version.id))
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+    }
+    // It is no document of the application, for anyone.
+    for person in [&cast.caseworker, &cast.fire, &cast.builder] {
+        let seen = person.room(room.id).await;
+        assert!(seen.documents.iter().all(|d| d.id != attached.id));
+    }
+    let events: Vec<RoomEvent> = cast
+        .builder
+        .get(&format!("/api/rooms/{}/events", room.id))
+        .await
+        .json();
+    assert!(!kinds(&events).contains(&"statement_attachment_uploaded"));
+
+    // Only the body asked attaches, and only files of a statement's kinds.
+    attach(&cast.builder, room.id, request, "pdfa2b_verapdf.pdf")
+        .await
+        .expect_status(StatusCode::FORBIDDEN);
+    attach(&cast.municipality, room.id, request, "pdfa2b_verapdf.pdf")
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
+    let refused = attach(&cast.fire, room.id, request, "ifc4_ifcopenhouse.ifc")
+        .await
+        .expect_status(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        .problem();
+    assert_eq!(refused.code, "file_type_refused");
+    let refused = cast
+        .builder
+        .upload(
+            room.id,
+            "statement_attachment",
+            "x.pdf",
+            real_file("pdfa2b_verapdf.pdf"),
+        )
+        .await
+        .expect_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .problem();
+    assert_eq!(refused.code, "invalid_field");
+
+    // A statement names only its own request's files.
+    let statements = format!(
+        "/api/rooms/{}/statement-requests/{request}/statements",
+        room.id
+    );
+    let foreign = cast.caseworker.room(room.id).await.documents[0].versions[0].id;
+    let refused = cast
+        .fire
+        .post_json(
+            &statements,
+            &json!({"verdict": "no_objection", "text": "Keine Bedenken.",
+                    "attachment_ids": [version.id, foreign]}),
+        )
+        .await
+        .expect_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .problem();
+    assert!(refused.detail.contains(&foreign.to_string()), "{refused:?}");
+
+    let answered = cast
+        .fire
+        .act(
+            &statements,
+            Some(json!({"verdict": "no_objection", "text": "Keine Bedenken, siehe Anlage.",
+                        "attachment_ids": [version.id, version.id]})),
+        )
+        .await;
+    let statement = &request_of(&answered, "fire_protection").statements[0];
+    assert_eq!(statement.attachments.len(), 1);
+    assert_eq!(statement.attachments[0].id, version.id);
+    cast.builder
+        .get(&content(version.id))
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
+
+    // Released, the statement shows its attachment to the applicants.
+    cast.caseworker
+        .act(
+            &format!("/api/rooms/{}/statement-requests/{request}/release", room.id),
+            None,
+        )
+        .await;
+    let seen = cast.builder.room(room.id).await;
+    let released = &request_of(&seen, "fire_protection").statements[0];
+    assert_eq!(released.attachments[0].file_name, "pdfa3b_attachment_verapdf.pdf");
+    cast.builder
+        .get(&content(version.id))
+        .await
+        .expect_status(StatusCode::OK);
+    cast.municipality
+        .get(&content(version.id))
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_office_records_the_fee_as_paid_once_per_change() {
+    let cast = Cast::new().await;
+    let (room, _) = cast.parties().in_review(cast.office).await;
+    let notice = upload_notice(&cast.caseworker, room.id).await;
+    let fee = upload_fee_notice(&cast.caseworker, room.id).await;
+    let path = format!("/api/rooms/{}/decision/fee-payment", room.id);
+    let refused = cast
+        .caseworker
+        .post_json(&path, &json!({"paid": true}))
+        .await
+        .expect_status(StatusCode::CONFLICT)
+        .problem();
+    assert_eq!(refused.code, "wrong_status");
+
+    let room = cast
+        .caseworker
+        .act(
+            &format!("/api/rooms/{}/decision", room.id),
+            Some(json!({
+                "outcome": "approved",
+                "notice_version_id": notice,
+                "fee": {"amount_cents": 125_050, "version_id": fee},
+            })),
+        )
+        .await;
+    let decision = room.decision.as_ref().unwrap();
+    let shown = decision.fee.as_ref().unwrap();
+    assert_eq!((shown.amount_cents, shown.paid), (125_050, false));
+
+    // A double click records one payment.
+    for _ in 0..2 {
+        let paid = cast.caseworker.act(&path, Some(json!({"paid": true}))).await;
+        assert!(paid.decision.unwrap().fee.unwrap().paid);
+    }
+    let seen = cast.builder.room(room.id).await;
+    assert!(seen.decision.unwrap().fee.unwrap().paid);
+    cast.builder
+        .post_json(&path, &json!({"paid": false}))
+        .await
+        .expect_status(StatusCode::FORBIDDEN);
+    cast.caseworker
+        .post_json(&path, &json!({"paid": "yes"}))
+        .await
+        .expect_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let events: Vec<RoomEvent> = cast
+        .builder
+        .get(&format!("/api/rooms/{}/events", room.id))
+        .await
+        .json();
+    let recorded = events
+        .iter()
+        .filter(|e| matches!(e.payload, EventPayload::FeePaymentRecorded { paid: true }))
+        .count();
+    assert_eq!(recorded, 1);
+
+    // A decision without a fee has no payment to record.
+    let (other, _) = cast.parties().in_review(cast.office).await;
+    let notice = upload_notice(&cast.caseworker, other.id).await;
+    cast.caseworker
+        .act(
+            &format!("/api/rooms/{}/decision", other.id),
+            Some(json!({"outcome": "rejected", "notice_version_id": notice})),
+        )
+        .await;
+    let refused = cast
+        .caseworker
+        .post_json(
+            &format!("/api/rooms/{}/decision/fee-payment", other.id),
+            &json!({"paid": true}),
+        )
+        .await
+        .expect_status(StatusCode::CONFLICT)
+        .problem();
+    assert_eq!(refused.code, "no_fee");
 }

@@ -500,6 +500,36 @@ pub async fn upload_notice(caseworker: &Person, room_id: Uuid) -> Uuid {
     notice.versions[0].id
 }
 
+/// The caseworker uploads a fee notice (a real PDF); its version id.
+pub async fn upload_fee_notice(caseworker: &Person, room_id: Uuid) -> Uuid {
+    let fee: DocumentView = caseworker
+        .upload(
+            room_id,
+            "fee_notice",
+            "Gebührenbescheid.pdf",
+            real_file("pdfa2b_verapdf.pdf"),
+        )
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    fee.versions[0].id
+}
+
+/// A file attached by a consulted body to its request; the version's id.
+pub async fn attach(body: &Person, room_id: Uuid, request_id: Uuid, file: &str) -> Answer {
+    let url = format!(
+        "{}/api/rooms/{room_id}/statement-requests/{request_id}/attachments",
+        body.base
+    );
+    body.send(
+        body.client
+            .post(url)
+            .query(&[("file_name", file)])
+            .body(real_file(file)),
+    )
+    .await
+}
+
 /// A small but real PDF from the shared test data.
 pub fn real_file(name: &str) -> Vec<u8> {
     std::fs::read(real_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))

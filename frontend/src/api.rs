@@ -10,7 +10,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
-    BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, ExtensionRequest, InboxItem,
+    BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, ExtensionRequest, FeePaymentRequest,
+    InboxItem,
     InvitationAccepted, InvitationCreated, InvitationPreview, InviteRequest, LoginRequest, Me,
     MissingItemsRequest, NotificationPreferences, OfficeSummary, Problem, ProcedureType, QueueItem,
     ReasonRequest, RegisterRequest, RoomEvent, RoomStatus, RoomSummary, RoomView,
@@ -250,6 +251,11 @@ pub async fn decide(room_id: Uuid, request: &DecisionRequest) -> ApiResult<RoomV
     post_json(&format!("/api/rooms/{room_id}/decision"), request).await
 }
 
+pub async fn record_fee_payment(room_id: Uuid, paid: bool) -> ApiResult<RoomView> {
+    let url = format!("/api/rooms/{room_id}/decision/fee-payment");
+    post_json(&url, &FeePaymentRequest { paid }).await
+}
+
 pub async fn list_inbox() -> ApiResult<Vec<InboxItem>> {
     get_json("/api/inbox").await
 }
@@ -299,6 +305,15 @@ pub fn upload_url(room_id: Uuid, query: &UploadQuery) -> String {
         url.push_str(&format!("&document_id={document_id}"));
     }
     url
+}
+
+/// Where a consulted body POSTs a file it attaches to its statement.
+pub fn attachment_url(room_id: Uuid, request_id: Uuid, file_name: &str) -> String {
+    format!(
+        "{}?file_name={}",
+        request_url(room_id, request_id, "attachments"),
+        encode(file_name)
+    )
 }
 
 // ---------------------------------------------------------------- plumbing

@@ -184,6 +184,7 @@ pub fn category(locale: Locale, category: DocumentCategory) -> String {
         C::Other => td_string!(locale, category.other),
         C::Notice => td_string!(locale, category.notice),
         C::FeeNotice => td_string!(locale, category.fee_notice),
+        C::StatementAttachment => td_string!(locale, category.statement_attachment),
     }
     .to_string()
 }
@@ -306,6 +307,15 @@ pub fn event(locale: Locale, event: &RoomEvent, members: &[MemberView]) -> Strin
         EventPayload::NoticeDelivered { delivery_date, .. } => {
             let date = crate::format::date(locale, delivery_date);
             td_string!(locale, history.notice_delivered, actor, date)
+        }
+        EventPayload::StatementAttachmentUploaded { file_name, .. } => {
+            td_string!(locale, history.attachment_uploaded, actor, file = file_name)
+        }
+        EventPayload::FeePaymentRecorded { paid: true } => {
+            td_string!(locale, history.fee_paid, actor)
+        }
+        EventPayload::FeePaymentRecorded { paid: false } => {
+            td_string!(locale, history.fee_unpaid, actor)
         }
     }
     .to_string()
@@ -434,9 +444,10 @@ mod tests {
         let all: Vec<DocumentCategory> = DocumentCategory::APPLICATION
             .into_iter()
             .chain(DocumentCategory::OFFICE)
+            .chain([DocumentCategory::StatementAttachment])
             .collect();
         let names: std::collections::HashSet<String> =
-            all.into_iter().map(|c| category(Locale::de, c)).collect();
+            all.iter().map(|c| category(Locale::de, *c)).collect();
         assert_eq!(names.len(), all.len());
         assert_eq!(category(Locale::de, DocumentCategory::SitePlan), "Lageplan");
         let names: std::collections::HashSet<String> = RoomStatus::ALL

@@ -265,6 +265,40 @@ fn cents(text: &str) -> Option<i64> {
     whole.checked_mul(100)?.checked_add(fraction)
 }
 
+/// The caseworker's button to record the fee as paid, or as open again.
+#[component]
+fn FeePayment() -> impl IntoView {
+    let i18n = use_i18n();
+    let room = use_room();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let paid = move || {
+        room.view
+            .with(|r| r.decision.as_ref().and_then(|d| d.fee.as_ref()).map(|f| f.paid))
+    };
+    let shown = move || paid().is_some() && room.allows(RoomAction::RecordFeePayment);
+    let toggle = move |_| {
+        let now_paid = !paid().unwrap_or(false);
+        let done = t_string!(i18n, decision.payment_recorded).to_string();
+        room.run_action(busy, error, done, "decision-heading", move |id| async move {
+            api::record_fee_payment(id, now_paid).await
+        });
+    };
+    view! {
+        <Show when=shown>
+            <p>
+                <button type="button" class="secondary" on:click=toggle disabled=busy>
+                    {move || match paid() {
+                        Some(true) => t_string!(i18n, decision.mark_unpaid),
+                        _ => t_string!(i18n, decision.mark_paid),
+                    }}
+                </button>
+            </p>
+            <ErrorMessage error/>
+        </Show>
+    }
+}
+
 #[component]
 fn DecisionShown() -> impl IntoView {
     let i18n = use_i18n();
@@ -329,6 +363,7 @@ fn DecisionShown() -> impl IntoView {
                         </a>
                     </p>
                     {fee}
+                    <FeePayment/>
                     <p class="meta">{delivery}</p>
                 }
             })

@@ -200,7 +200,7 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
                 <uploads::UploadForm/>
             </div>
             <div class="room-side">
-                <procedure::Deadlines/>
+                <procedure::Timeline/>
                 <signatures::Signatures/>
                 <members::Members/>
                 <members::InviteForm/>

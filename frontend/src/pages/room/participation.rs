@@ -3,12 +3,15 @@
 //! caseworker grants more time, withdraws, reopens and releases.
 
 use leptos::ev::SubmitEvent;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::{
-    BodyView, ExtensionRequest, RequestAction, RequestStatus, RoomAction, RoomRole,
-    StatementRequestView, StatementRequestsCreate, StatementSubmit, StatementView, Verdict,
+    BodyView, DocumentVersionView, ExtensionRequest, RequestAction, RequestStatus, RoomAction,
+    RoomRole, StatementRequestView, StatementRequestsCreate, StatementSubmit, StatementView,
+    Verdict,
 };
+use web_sys::File;
 use uuid::Uuid;
 
 use super::procedure::lines;
@@ -16,8 +19,9 @@ use super::use_room;
 use crate::api::{self, ApiError};
 use crate::components::ErrorMessage;
 use crate::format;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::labels;
+use crate::upload::{self, UploadError};
 
 #[component]
 pub fn Participation() -> impl IntoView {
@@ -332,6 +336,11 @@ fn Statement(statement: StatementView) -> impl IntoView {
         .iter()
         .map(|c| view! { <li>{c.clone()}</li> })
         .collect_view();
+    let attachments = statement
+        .attachments
+        .iter()
+        .map(|v| attachment_link(locale, v))
+        .collect_view();
     view! {
         <li class="statement">
             <p>
@@ -350,11 +359,76 @@ fn Statement(statement: StatementView) -> impl IntoView {
                 <p>{t!(i18n, participation.conditions)}</p>
                 <ol class="conditions">{conditions}</ol>
             })}
+            {(!statement.attachments.is_empty()).then(|| view! {
+                <p>{t!(i18n, participation.attachments)}</p>
+                <ul class="attachments">{attachments}</ul>
+            })}
         </li>
     }
 }
 
-/// A member of the body answers: verdict, text, conditions.
+fn attachment_link(locale: Locale, version: &DocumentVersionView) -> impl IntoView + use<> {
+    let size = format::bytes(locale, version.size_bytes);
+    view! {
+        <li>
+            <a href=version.download_url.clone() download=version.file_name.clone()>
+                {version.file_name.clone()}
+            </a>
+            " " <span class="meta">{size}</span>
+        </li>
+    }
+}
+
+/// The attachment on its way: its name and the share sent, 0 to 1.
+#[derive(Debug, Clone, PartialEq)]
+struct Sending {
+    name: String,
+    share: f64,
+}
+
+/// Sends the chosen files one after another to the request; the version ids
+/// the server answered, in the order chosen.
+async fn send_attachments(
+    room_id: Uuid,
+    request_id: Uuid,
+    files: Vec<File>,
+    sending: RwSignal<Option<Sending>>,
+) -> Result<Vec<Uuid>, ApiError> {
+    let mut ids = Vec::with_capacity(files.len());
+    for file in files {
+        let name = file.name();
+        let total = file.size().max(1.0);
+        sending.set(Some(Sending {
+            name: name.clone(),
+            share: 0.0,
+        }));
+        let url = api::attachment_url(room_id, request_id, &name);
+        let progress = move |sent: f64| {
+            sending.update(|s| {
+                if let Some(s) = s {
+                    s.share = (sent / total).min(1.0);
+                }
+            })
+        };
+        let stored = upload::send_file(&url, &file, |_| {}, progress).await;
+        sending.set(None);
+        match stored {
+            Ok(document) => ids.extend(document.versions.last().map(|v| v.id)),
+            Err(UploadError::Api(err)) => return Err(err),
+            Err(UploadError::Cancelled) => return Err(ApiError::Network),
+        }
+    }
+    Ok(ids)
+}
+
+fn chosen_files(input: NodeRef<html::Input>) -> Vec<File> {
+    let Some(list) = input.get_untracked().and_then(|i| i.files()) else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// A member of the body answers: verdict, text, conditions, attachments.
 #[component]
 fn AnswerForm(request_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
@@ -364,21 +438,41 @@ fn AnswerForm(request_id: Uuid) -> impl IntoView {
     let verdict = RwSignal::new(Verdict::NoObjection.as_str().to_string());
     let text = RwSignal::new(String::new());
     let conditions = RwSignal::new(String::new());
+    let files = NodeRef::<html::Input>::new();
+    let sending = RwSignal::new(None::<Sending>);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let statement = StatementSubmit {
+        let mut statement = StatementSubmit {
             verdict: Verdict::parse(&verdict.get_untracked()).unwrap_or(Verdict::NoObjection),
             text: text.get_untracked(),
             conditions: lines(&conditions.get_untracked()),
+            attachment_ids: Vec::new(),
         };
+        let chosen = chosen_files(files);
         let done = t_string!(i18n, participation.statement_submitted).to_string();
         room.run_action(
             busy,
             error,
             done,
             "participation-heading",
-            move |id| async move { api::submit_statement(id, request_id, &statement).await },
+            move |id| async move {
+                // The files go up first; the statement then names them. A
+                // file that fails stops the statement, so nothing is sent
+                // without what the body meant to attach.
+                statement.attachment_ids = send_attachments(id, request_id, chosen, sending).await?;
+                api::submit_statement(id, request_id, &statement).await
+            },
         );
+    };
+    let progress = move || {
+        sending.get().map(|s| {
+            let percent = (s.share * 100.0).round() as u32;
+            let label = t_string!(i18n, participation.attachment_sending, name = s.name, percent);
+            view! {
+                <p class="meta" role="status">{label.to_string()}</p>
+                <progress max="1" value=s.share aria-label=label.to_string()></progress>
+            }
+        })
     };
     let options = move || {
         let locale = i18n.get_locale();
@@ -409,6 +503,13 @@ fn AnswerForm(request_id: Uuid) -> impl IntoView {
                     <textarea id=ids("conditions") rows="3" bind:value=conditions></textarea>
                 </div>
             </Show>
+            <div class="field">
+                <label for=ids("files")>{t!(i18n, participation.attachment_files)}</label>
+                <p class="hint" id=ids("files-hint")>{t!(i18n, participation.attachment_hint)}</p>
+                <input id=ids("files") type="file" multiple node_ref=files
+                    accept="application/pdf,image/*" aria-describedby=ids("files-hint")/>
+            </div>
+            {progress}
             <ErrorMessage error/>
             <button type="submit" class="primary" disabled=busy>
                 {t!(i18n, participation.submit_statement)}

@@ -1,48 +1,107 @@
-//! The procedure after submission: the running deadlines, the completeness
-//! check with its request for missing items, withdrawal and closing.
+//! The procedure after submission: its timeline with the running deadlines,
+//! the completeness check with its request for missing items, withdrawal and closing.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use shared::{DocumentCategory, MissingItem, MissingItemsRequest, RoomAction, RoomStatus};
+use chrono::{DateTime, Utc};
+use leptos_i18n::I18nContext;
+use shared::{
+    DeadlineView, DocumentCategory, EventPayload, MissingItem, MissingItemsRequest, RoomAction,
+    RoomEvent, RoomStatus,
+};
 
 use super::use_room;
 use crate::api::{self, ApiError};
 use crate::components::ErrorMessage;
 use crate::format;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::labels;
 
-/// The deadlines running now, soonest first, each with how it was computed.
+/// One entry of the procedure's timeline.
+enum Entry {
+    /// A step of the procedure that happened, from the event log.
+    Happened(RoomEvent),
+    /// Where the reader stands.
+    Today(DateTime<Utc>),
+    /// A deadline still running (or passed without its step).
+    Due(DeadlineView),
+}
+
+impl Entry {
+    fn at(&self) -> DateTime<Utc> {
+        match self {
+            Entry::Happened(event) => event.at,
+            Entry::Today(now) => *now,
+            Entry::Due(deadline) => deadline.due_at,
+        }
+    }
+}
+
+/// Whether an event is a step of the procedure rather than work in the room
+/// (uploads, downloads, signatures), which the history lists.
+fn is_milestone(payload: &EventPayload) -> bool {
+    matches!(
+        payload,
+        EventPayload::StatusChanged { .. }
+            | EventPayload::MissingItemsRequested { .. }
+            | EventPayload::StatementRequested { .. }
+            | EventPayload::ExtensionGranted { .. }
+            | EventPayload::StatementSubmitted { .. }
+            | EventPayload::StatementReleased { .. }
+            | EventPayload::DecisionMade { .. }
+            | EventPayload::NoticeDelivered { .. }
+    )
+}
+
+/// The procedure on one line of time: the steps taken so far, today, and the
+/// deadlines still running, each with the rule that produced its date.
 #[component]
-pub fn Deadlines() -> impl IntoView {
+pub fn Timeline() -> impl IntoView {
     let i18n = use_i18n();
     let room = use_room();
     let items = move || {
         let locale = i18n.get_locale();
-        room.view.with(|r| {
-            r.deadlines
+        let members = room.view.with(|r| r.members.clone());
+        let now = DateTime::<Utc>::from_timestamp_millis(js_sys::Date::now() as i64)
+            .unwrap_or_default();
+        let mut entries: Vec<Entry> = room.events.with(|events| {
+            events
                 .iter()
-                .map(|d| {
-                    let what = labels::deadline(locale, d);
-                    let date = format::date(locale, &d.due_date);
-                    let rule = labels::deadline_rule(locale, d);
-                    let overdue = d.overdue;
+                .filter(|e| is_milestone(&e.payload))
+                .cloned()
+                .map(Entry::Happened)
+                .collect()
+        });
+        entries.push(Entry::Today(now));
+        entries.extend(room.view.with(|r| r.deadlines.clone()).into_iter().map(Entry::Due));
+        // Stable: the log's order holds for steps of the same moment.
+        entries.sort_by_key(Entry::at);
+        entries
+            .into_iter()
+            .map(|entry| match entry {
+                Entry::Happened(event) => {
+                    let at = format::date_time(locale, &event.at);
+                    let text = labels::event(locale, &event, &members);
                     view! {
-                        <li class:overdue=overdue>
-                            <span class="deadline-what">{what}</span> " "
-                            <strong>{t_string!(i18n, deadline.due, date)}</strong>
-                            {overdue.then(|| view! {
-                                " " <span class="tag tag-missing">{t!(i18n, deadline.overdue)}</span>
-                            })}
-                            <details>
-                                <summary>{t!(i18n, deadline.how)}</summary>
-                                <p>{rule}</p>
-                            </details>
+                        <li class="timeline-past">
+                            <time datetime=event.at.to_rfc3339()>{at}</time> " "
+                            <span>{text}</span>
                         </li>
                     }
-                })
-                .collect_view()
-        })
+                    .into_any()
+                }
+                Entry::Today(now) => {
+                    let date = format::date_time(locale, &now);
+                    view! {
+                        <li class="timeline-today">
+                            <strong>{t_string!(i18n, deadline.today, date)}</strong>
+                        </li>
+                    }
+                    .into_any()
+                }
+                Entry::Due(d) => due_entry(i18n, locale, &d).into_any(),
+            })
+            .collect_view()
     };
     let running = move || room.view.with(|r| !r.deadlines.is_empty());
     let submitted = move || room.view.with(|r| r.status != RoomStatus::Draft);
@@ -50,11 +109,32 @@ pub fn Deadlines() -> impl IntoView {
         <Show when=submitted>
             <section class="card" aria-labelledby="deadlines-heading">
                 <h2 id="deadlines-heading">{t!(i18n, deadline.heading)}</h2>
-                <Show when=running fallback=move || view! { <p>{t!(i18n, deadline.none)}</p> }>
-                    <ul class="deadlines">{items}</ul>
+                <Show when=move || !running()>
+                    <p>{t!(i18n, deadline.none)}</p>
                 </Show>
+                <ol class="timeline">{items}</ol>
             </section>
         </Show>
+    }
+}
+
+fn due_entry(i18n: I18nContext<Locale>, locale: Locale, d: &DeadlineView) -> impl IntoView + use<> {
+    let what = labels::deadline(locale, d);
+    let date = format::date(locale, &d.due_date);
+    let rule = labels::deadline_rule(locale, d);
+    let overdue = d.overdue;
+    view! {
+        <li class="timeline-due" class:overdue=overdue>
+            <span class="deadline-what">{what}</span> " "
+            <strong>{t_string!(i18n, deadline.due, date)}</strong>
+            {overdue.then(|| view! {
+                " " <span class="tag tag-missing">{t!(i18n, deadline.overdue)}</span>
+            })}
+            <details>
+                <summary>{t!(i18n, deadline.how)}</summary>
+                <p>{rule}</p>
+            </details>
+        </li>
     }
 }
 

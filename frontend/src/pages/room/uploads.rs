@@ -184,6 +184,12 @@ struct Uploads {
     next_key: StoredValue<u32>,
     limit: RwSignal<Option<u64>>,
     i18n: I18nContext<Locale>,
+    /// The form's own reactive owner. An item's signals are made under it,
+    /// not under whatever owner runs the submit handler: that one may be a
+    /// part of the page that goes away (the form hides on submission and
+    /// comes back with a request for missing items) while `items` still
+    /// holds the item.
+    owner: StoredValue<Owner>,
 }
 
 impl Uploads {
@@ -193,6 +199,7 @@ impl Uploads {
             next_key: StoredValue::new(0),
             limit: room.upload_limit,
             i18n: use_i18n(),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
         }
     }
 
@@ -231,14 +238,14 @@ impl Uploads {
     fn queue(self, file: &web_sys::File) -> UploadItem {
         let key = self.next_key.get_value();
         self.next_key.set_value(key + 1);
-        let item = UploadItem {
+        let item = self.owner.get_value().with(|| UploadItem {
             key,
             name: file.name(),
             total: file.size(),
             sent: RwSignal::new(0.0),
             state: RwSignal::new(UploadState::Waiting),
             sending: StoredValue::new_local(None),
-        };
+        });
         self.items.update(|items| items.push(item.clone()));
         item
     }

@@ -1,9 +1,11 @@
 // A complete procedure, each party in a browser of its own: submission,
 // missing items asked for and supplied, the application complete, two
-// consulted bodies asked. The fire service answers with two conditions; the
-// municipality lets its two months pass, so its consent counts as given.
-// The caseworker approves with the fire service's conditions, the builder
-// retrieves the notice (its delivery), and the caseworker closes the room.
+// consulted bodies asked. The fire service answers with two conditions and
+// a plan attached; released, the builder sees both. The municipality lets
+// its two months pass, so its consent counts as given. The caseworker
+// approves with the fire service's conditions and a fee, the builder
+// retrieves the notice (its delivery), the fee is recorded as paid, and the
+// caseworker closes the room.
 //
 // Two months cannot pass in a test: the municipality's request is moved
 // back in the server's database instead, as the API tests do.
@@ -143,9 +145,25 @@ test('a procedure runs from submission to the delivered notice and the closed ro
       'Aus Sicht des Brandschutzes bestehen keine Bedenken, wenn die Auflagen erfüllt werden.',
     );
     await find.field(fire, 'Auflagen (eine je Zeile)').fill(conditions.join('\n'));
+    await find.field(fire, 'Anlagen (optional)').setInputFiles({
+      name: 'Feuerwehrplan Aufstellfläche.pdf',
+      mimeType: 'application/pdf',
+      buffer: readFileSync(act.realFile('pdfa3b_attachment_verapdf.pdf')),
+    });
     await check.passesAccessibilityCheck(fire, 'the statement form');
     await find.button(fire, 'Stellungnahme abgeben').click();
     await expect(fire.getByText(conditions[0])).toBeVisible();
+    await expect(find.link(fire, 'Feuerwehrplan Aufstellfläche.pdf')).toBeVisible();
+  });
+
+  await test.step('released, the statement and its attachment reach the builder', async () => {
+    await expect(find.link(builderPage, 'Feuerwehrplan Aufstellfläche.pdf')).toHaveCount(0);
+    const fireRequest = office.getByRole('listitem').filter({
+      has: find.heading(office, 'Brandschutzdienststelle'),
+    });
+    await fireRequest.getByRole('button', { name: 'Stellungnahme den Antragstellern zeigen' }).click();
+    await expect(find.link(builderPage, 'Feuerwehrplan Aufstellfläche.pdf')).toBeVisible();
+    await expect(builderPage.getByText(conditions[1])).toBeVisible();
   });
 
   await test.step('the municipality lets its deadline pass: overdue, consent deemed given', async () => {
@@ -156,6 +174,14 @@ test('a procedure runs from submission to the delivered notice and the closed ro
     });
     await expect(municipality.getByText('überfällig', { exact: true })).toBeVisible();
     await expect(municipality.getByText(/gilt als erteilt/)).toBeVisible();
+    // The timeline holds the steps taken and the missed deadline, all before today.
+    const timeline = office.getByRole('region', { name: 'Fristen und Verlauf' });
+    const entries = timeline.getByRole('listitem');
+    await expect(entries.filter({ hasText: 'Neuer Status: In Prüfung' })).toHaveCount(1);
+    await expect(entries.last()).toContainText('Heute');
+    await expect(
+      timeline.getByRole('listitem').filter({ hasText: 'Einvernehmen von Gemeinde' }),
+    ).toContainText('überschritten');
   });
 
   await test.step('the caseworker approves with the conditions traced to the statement', async () => {
@@ -167,6 +193,16 @@ test('a procedure runs from submission to the delivered notice and the closed ro
     });
     await find.button(office, 'Hochladen').click();
     await expect(find.downloadLink(office, 'Baugenehmigung.pdf')).toBeVisible();
+    await find.field(office, /^Art der Bauvorlage/).selectOption({ label: 'Gebührenbescheid' });
+    await find.field(office, 'Dateien').setInputFiles({
+      name: 'Gebührenbescheid.pdf',
+      mimeType: 'application/pdf',
+      buffer: readFileSync(act.realFile('pdfa2b_verapdf.pdf')),
+    });
+    await find.button(office, 'Hochladen').click();
+    await expect(find.downloadLink(office, 'Gebührenbescheid.pdf')).toBeVisible();
+    await find.field(office, 'Gebühr in Euro (optional)').fill('480,00');
+    await find.field(office, 'Gebührenbescheid').selectOption({ label: 'Gebührenbescheid.pdf' });
     await find.field(office, 'Ergebnis').selectOption({ label: 'genehmigt mit Nebenbestimmungen' });
     for (const condition of conditions) {
       await office.getByRole('checkbox', { name: new RegExp(condition) }).check();
@@ -188,8 +224,11 @@ test('a procedure runs from submission to the delivered notice and the closed ro
     await expect(builderPage.getByText(/Tag der Bekanntgabe/)).toBeVisible();
   });
 
-  await test.step('the caseworker closes the room', async () => {
+  await test.step('the caseworker records the fee as paid and closes the room', async () => {
     await check.seesStatus(office, 'Bescheid zugestellt');
+    await find.button(office, 'Gebühr als bezahlt vermerken').click();
+    await expect(find.button(office, 'Gebühr wieder als offen vermerken')).toBeVisible();
+    await expect(builderPage.getByText(/\(bezahlt\)/)).toBeVisible();
     await find.button(office, 'Vorgang abschließen').click();
     await check.seesStatus(office, 'Abgeschlossen');
     await check.seesStatus(designerPage, 'Abgeschlossen');

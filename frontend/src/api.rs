@@ -10,12 +10,12 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
-    BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, ExtensionRequest, FeePaymentRequest,
-    InboxItem,
-    InvitationAccepted, InvitationCreated, InvitationPreview, InviteRequest, LoginRequest, Me,
-    MissingItemsRequest, NotificationPreferences, OfficeSummary, Problem, ProcedureType, QueueItem,
-    ReasonRequest, RegisterRequest, RoomEvent, RoomStatus, RoomSummary, RoomView,
-    StatementRequestsCreate, StatementSubmit, UpdateProcedureTypeRequest, UploadQuery,
+    BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, ExtensionRequest,
+    FeePaymentRequest, InboxItem, InvitationAccepted, InvitationCreated, InvitationPreview,
+    InviteRequest, LoginRequest, Me, MissingItemsRequest, NotificationPreferences, OfficeSummary,
+    Problem, ProcedureType, QueueItem, ReasonRequest, RegisterRequest, RoomEvent, RoomStatus,
+    RoomSummary, RoomView, StatementRequestsCreate, StatementSubmit, UpdateProcedureTypeRequest,
+    UploadQuery,
 };
 use uuid::Uuid;
 

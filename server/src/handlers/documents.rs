@@ -401,7 +401,12 @@ pub async fn download_document(
     let access = repo::rooms::DocumentAccess::load(&app.db.read, &ctx).await?;
     let category = DocumentCategory::parse(&version.category).unwrap_or(DocumentCategory::Other);
     let request_id = version.request_id.as_deref().map(repo::id);
-    if !access.admits(repo::id(&version.document_id), category, request_id, version_id) {
+    if !access.admits(
+        repo::id(&version.document_id),
+        category,
+        request_id,
+        version_id,
+    ) {
         return Err(ApiError::not_found("document"));
     }
     let size = version.size_bytes.max(0) as u64;

@@ -329,7 +329,9 @@ pub async fn record_fee_payment(
     authorize(&app, &user, &ctx, RoomAction::RecordFeePayment).await?;
     let mut write = app.db.begin_room_write(&app.bus).await?;
     let decision = repo_procedure::decision(&mut *write.tx, &ctx.room.id).await?;
-    let Some(paid) = decision.filter(|d| d.fee_version_id.is_some()).map(|d| d.fee_paid != 0)
+    let Some(paid) = decision
+        .filter(|d| d.fee_version_id.is_some())
+        .map(|d| d.fee_paid != 0)
     else {
         return Err(ApiError::conflict(
             "no_fee",

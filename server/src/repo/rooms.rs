@@ -895,7 +895,7 @@ fn statement_requests(
 ) -> Vec<StatementRequestView> {
     let calendar = ctx.room.calendar();
     let today = deadlines::german_date(now);
-    let views = own_requests(ctx, procedure)
+    own_requests(ctx, procedure)
         .map(|r| {
             let facts = r.facts();
             let deadline = procedure::statement_deadline(&facts, &calendar, today);
@@ -945,8 +945,7 @@ fn statement_requests(
                 allowed,
             }
         })
-        .collect();
-    views
+        .collect()
 }
 
 async fn decision_view(

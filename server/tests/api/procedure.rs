@@ -978,8 +978,10 @@ async fn a_statements_attachments_follow_its_audience() {
         .fire
         .act(
             &statements,
-            Some(json!({"verdict": "no_objection", "text": "Keine Bedenken, siehe Anlage.",
-                        "attachment_ids": [version.id, version.id]})),
+            Some(
+                json!({"verdict": "no_objection", "text": "Keine Bedenken, siehe Anlage.",
+                        "attachment_ids": [version.id, version.id]}),
+            ),
         )
         .await;
     let statement = &request_of(&answered, "fire_protection").statements[0];
@@ -993,13 +995,19 @@ async fn a_statements_attachments_follow_its_audience() {
     // Released, the statement shows its attachment to the applicants.
     cast.caseworker
         .act(
-            &format!("/api/rooms/{}/statement-requests/{request}/release", room.id),
+            &format!(
+                "/api/rooms/{}/statement-requests/{request}/release",
+                room.id
+            ),
             None,
         )
         .await;
     let seen = cast.builder.room(room.id).await;
     let released = &request_of(&seen, "fire_protection").statements[0];
-    assert_eq!(released.attachments[0].file_name, "pdfa3b_attachment_verapdf.pdf");
+    assert_eq!(
+        released.attachments[0].file_name,
+        "pdfa3b_attachment_verapdf.pdf"
+    );
     cast.builder
         .get(&content(version.id))
         .await
@@ -1042,7 +1050,10 @@ async fn the_office_records_the_fee_as_paid_once_per_change() {
 
     // A double click records one payment.
     for _ in 0..2 {
-        let paid = cast.caseworker.act(&path, Some(json!({"paid": true}))).await;
+        let paid = cast
+            .caseworker
+            .act(&path, Some(json!({"paid": true})))
+            .await;
         assert!(paid.decision.unwrap().fee.unwrap().paid);
     }
     let seen = cast.builder.room(room.id).await;

@@ -273,16 +273,24 @@ fn FeePayment() -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let paid = move || {
-        room.view
-            .with(|r| r.decision.as_ref().and_then(|d| d.fee.as_ref()).map(|f| f.paid))
+        room.view.with(|r| {
+            r.decision
+                .as_ref()
+                .and_then(|d| d.fee.as_ref())
+                .map(|f| f.paid)
+        })
     };
     let shown = move || paid().is_some() && room.allows(RoomAction::RecordFeePayment);
     let toggle = move |_| {
         let now_paid = !paid().unwrap_or(false);
         let done = t_string!(i18n, decision.payment_recorded).to_string();
-        room.run_action(busy, error, done, "decision-heading", move |id| async move {
-            api::record_fee_payment(id, now_paid).await
-        });
+        room.run_action(
+            busy,
+            error,
+            done,
+            "decision-heading",
+            move |id| async move { api::record_fee_payment(id, now_paid).await },
+        );
     };
     view! {
         <Show when=shown>

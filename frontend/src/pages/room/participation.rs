@@ -11,8 +11,8 @@ use shared::{
     RoomRole, StatementRequestView, StatementRequestsCreate, StatementSubmit, StatementView,
     Verdict,
 };
-use web_sys::File;
 use uuid::Uuid;
+use web_sys::File;
 
 use super::procedure::lines;
 use super::use_room;
@@ -459,7 +459,8 @@ fn AnswerForm(request_id: Uuid) -> impl IntoView {
                 // The files go up first; the statement then names them. A
                 // file that fails stops the statement, so nothing is sent
                 // without what the body meant to attach.
-                statement.attachment_ids = send_attachments(id, request_id, chosen, sending).await?;
+                statement.attachment_ids =
+                    send_attachments(id, request_id, chosen, sending).await?;
                 api::submit_statement(id, request_id, &statement).await
             },
         );
@@ -467,7 +468,12 @@ fn AnswerForm(request_id: Uuid) -> impl IntoView {
     let progress = move || {
         sending.get().map(|s| {
             let percent = (s.share * 100.0).round() as u32;
-            let label = t_string!(i18n, participation.attachment_sending, name = s.name, percent);
+            let label = t_string!(
+                i18n,
+                participation.attachment_sending,
+                name = s.name,
+                percent
+            );
             view! {
                 <p class="meta" role="status">{label.to_string()}</p>
                 <progress max="1" value=s.share aria-label=label.to_string()></progress>

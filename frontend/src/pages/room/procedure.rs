@@ -1,9 +1,9 @@
 //! The procedure after submission: its timeline with the running deadlines,
 //! the completeness check with its request for missing items, withdrawal and closing.
 
+use chrono::{DateTime, Utc};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use chrono::{DateTime, Utc};
 use leptos_i18n::I18nContext;
 use shared::{
     DeadlineView, DocumentCategory, EventPayload, MissingItem, MissingItemsRequest, RoomAction,
@@ -62,8 +62,8 @@ pub fn Timeline() -> impl IntoView {
     let items = move || {
         let locale = i18n.get_locale();
         let members = room.view.with(|r| r.members.clone());
-        let now = DateTime::<Utc>::from_timestamp_millis(js_sys::Date::now() as i64)
-            .unwrap_or_default();
+        let now =
+            DateTime::<Utc>::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
         let mut entries: Vec<Entry> = room.events.with(|events| {
             events
                 .iter()
@@ -73,7 +73,12 @@ pub fn Timeline() -> impl IntoView {
                 .collect()
         });
         entries.push(Entry::Today(now));
-        entries.extend(room.view.with(|r| r.deadlines.clone()).into_iter().map(Entry::Due));
+        entries.extend(
+            room.view
+                .with(|r| r.deadlines.clone())
+                .into_iter()
+                .map(Entry::Due),
+        );
         // Stable: the log's order holds for steps of the same moment.
         entries.sort_by_key(Entry::at);
         entries

@@ -69,6 +69,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let reminders = crate::notify::reminders::spawn(app.clone());
+    let upload_sweep = crate::handlers::uploads::spawn_sweep(app.clone());
     let router = crate::router::router(app.clone());
     let token = app.shutdown.clone();
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -83,6 +84,9 @@ pub async fn serve(
     app.shutdown.cancel();
     if let Err(err) = reminders.await {
         tracing::warn!(error = ?err, "the reminder sweep ended abnormally");
+    }
+    if let Err(err) = upload_sweep.await {
+        tracing::warn!(error = ?err, "the upload sweep ended abnormally");
     }
     app.db.close().await;
     Ok(served?)

@@ -13,6 +13,9 @@ use anyhow::{Context, bail};
 /// 2 GiB: single plan drawings of several hundred MB are normal.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
+/// 20 GiB per room: a large plan set with every version kept, with room to spare.
+pub const DEFAULT_ROOM_QUOTA_BYTES: u64 = 20 * 1024 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where the embedded defaults keep their files: SQLite, documents, outbox.
@@ -27,6 +30,7 @@ pub struct Config {
     pub store: StoreConfig,
     /// The one upload size limit, applied before anything is stored.
     pub max_upload_bytes: u64,
+    pub uploads: UploadConfig,
     pub jwt_secret: Secret,
     pub mail: MailConfig,
     pub reminders: ReminderConfig,
@@ -60,6 +64,18 @@ pub struct MailConfig {
     pub smtp_url: Option<Secret>,
     pub from: String,
     pub outbox_dir: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct UploadConfig {
+    /// What all versions in one room may add up to, uploads on their way included.
+    pub room_quota_bytes: u64,
+    /// The largest chunk of a resumable upload the server takes in one request.
+    pub chunk_bytes: u64,
+    /// How long a resumable upload may rest untouched before the sweep removes it.
+    pub idle: Duration,
+    /// How often the sweep for abandoned uploads runs.
+    pub sweep_interval: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +153,7 @@ impl Config {
                 outbox_dir: data_dir.join("outbox"),
             },
             reminders: reminder_config(&lookup)?,
+            uploads: upload_config(&lookup)?,
             frontend_dir: PathBuf::from(
                 lookup("VR_FRONTEND_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
@@ -177,6 +194,25 @@ fn store_config(
         })),
         other => bail!("VR_STORE must be fs or s3, not {other:?}"),
     }
+}
+
+fn upload_config(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<UploadConfig> {
+    let number = |name: &str, default: u64| -> anyhow::Result<u64> {
+        match lookup(name) {
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|&n| n > 0)
+                .with_context(|| format!("{name} must be a positive number")),
+            None => Ok(default),
+        }
+    };
+    Ok(UploadConfig {
+        room_quota_bytes: number("VR_ROOM_QUOTA_BYTES", DEFAULT_ROOM_QUOTA_BYTES)?,
+        chunk_bytes: number("VR_UPLOAD_CHUNK_BYTES", 16 * 1024 * 1024)?,
+        idle: Duration::from_secs(3600 * number("VR_UPLOAD_IDLE_HOURS", 24)?),
+        sweep_interval: Duration::from_secs(number("VR_UPLOAD_SWEEP_SECONDS", 3600)?),
+    })
 }
 
 fn reminder_config(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<ReminderConfig> {

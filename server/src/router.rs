@@ -21,7 +21,7 @@ use crate::app::App;
 use crate::error::ApiError;
 use crate::handlers::{
     auth, documents, health, invitations, live, notifications, offices, procedure, procedure_types,
-    queue, rooms,
+    queue, rooms, uploads,
 };
 
 /// The header every state-changing API request must carry. A page of another
@@ -95,6 +95,13 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(documents::upload_document))
         .routes(routes!(documents::upload_statement_attachment))
         .routes(routes!(documents::download_document))
+        .routes(routes!(uploads::start_upload))
+        .routes(routes!(
+            uploads::get_upload,
+            uploads::put_chunk,
+            uploads::cancel_upload
+        ))
+        .routes(routes!(uploads::complete_upload))
         .routes(routes!(queue::list_queue))
         .routes(routes!(live::live_socket))
 }

@@ -118,6 +118,86 @@ impl Store {
         outcome
     }
 
+    /// Streams `body` to `key` as it is, refusing it past `limit` bytes:
+    /// one chunk of a resumable upload. Answers how many bytes it held.
+    pub async fn put_part<S, E>(&self, key: &Path, body: S, limit: u64) -> Result<u64, UploadError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let multipart = self
+            .inner
+            .put_multipart(key)
+            .await
+            .map_err(anyhow::Error::from)?;
+        let mut writer = WriteMultipart::new(multipart);
+        let mut body = body;
+        let mut size = 0u64;
+        let outcome = async {
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(|e| UploadError::Interrupted(e.to_string()))?;
+                size += chunk.len() as u64;
+                if size > limit {
+                    return Err(UploadError::TooLarge { limit });
+                }
+                writer
+                    .wait_for_capacity(PARTS_IN_FLIGHT)
+                    .await
+                    .map_err(anyhow::Error::from)?;
+                writer.write(&chunk);
+            }
+            Ok(())
+        }
+        .await;
+        match outcome {
+            Ok(()) => {
+                writer.finish().await.map_err(anyhow::Error::from)?;
+                self.make_durable(key).await?;
+                Ok(size)
+            }
+            Err(err) => {
+                if let Err(abort) = writer.abort().await {
+                    tracing::warn!(error = %abort, object = %key, "could not abort a chunk");
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// The bytes of `keys` one after another, as one stream, read as needed.
+    pub fn concatenated(
+        &self,
+        keys: Vec<Path>,
+    ) -> impl Stream<Item = Result<Bytes, object_store::Error>> + Send + Unpin + 'static {
+        use futures::TryStreamExt;
+        let store = self.inner.clone();
+        let parts = futures::stream::iter(keys).then(move |key| {
+            let store = store.clone();
+            async move { store.get(&key).await.map(|got| got.into_stream()) }
+        });
+        Box::pin(parts.try_flatten())
+    }
+
+    /// Objects under `prefix` last changed before `before`: candidates for the
+    /// sweep.
+    pub async fn older_than(
+        &self,
+        prefix: &str,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<Vec<Path>> {
+        use futures::TryStreamExt;
+        let listed: Vec<object_store::ObjectMeta> = self
+            .inner
+            .list(Some(&Path::from(prefix)))
+            .try_collect()
+            .await?;
+        Ok(listed
+            .into_iter()
+            .filter(|meta| meta.last_modified < before)
+            .map(|meta| meta.location)
+            .collect())
+    }
+
     /// Forces a finished object to disk, so that its database row never
     /// points at bytes a power cut could take back. S3 is durable on success.
     async fn make_durable(&self, key: &Path) -> anyhow::Result<()> {

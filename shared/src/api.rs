@@ -589,6 +589,50 @@ pub struct DocumentVersionView {
     pub download_url: String,
 }
 
+/// Body of `POST /api/rooms/{room_id}/uploads`: a file about to go up in
+/// chunks. Starting the same `client_key` again answers the upload already
+/// begun, so a double click or a reload never makes two.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StartUpload {
+    /// The browser's own id for this file (stable across reloads).
+    pub client_key: Uuid,
+    pub category: DocumentCategory,
+    /// The original file name, for display only.
+    pub file_name: String,
+    /// The whole file's size; checked against the limit and the room's quota
+    /// before a byte is sent.
+    pub size_bytes: u64,
+    /// Set to add a new version of this document instead of a new document.
+    #[serde(default)]
+    pub document_id: Option<Uuid>,
+}
+
+/// A resumable upload: how far it has come. Chunks go to
+/// `PATCH /api/rooms/{room_id}/uploads/{id}?offset=<received_bytes>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UploadView {
+    pub id: Uuid,
+    pub category: DocumentCategory,
+    pub file_name: String,
+    pub size_bytes: u64,
+    /// Bytes acknowledged so far: where the next chunk starts.
+    pub received_bytes: u64,
+    /// The largest chunk the server takes in one request.
+    pub max_chunk_bytes: u64,
+    /// The document version it became, once completed.
+    pub version_id: Option<Uuid>,
+}
+
+/// Query of `PATCH /api/rooms/{room_id}/uploads/{upload_id}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct ChunkQuery {
+    /// Where this chunk starts in the file; must equal `received_bytes`.
+    pub offset: u64,
+}
+
 // ---------------------------------------------------------------- notifications
 
 /// Whether the person receives one kind of e-mail.

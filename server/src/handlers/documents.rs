@@ -43,28 +43,15 @@ pub async fn upload_document(
     body: Body,
 ) -> ApiResult<(StatusCode, axum::Json<DocumentView>)> {
     let ctx = room_for(&app, &user, room_id).await?;
-    // A new version keeps its document's category.
-    let category = match query.document_id {
-        // A plain read: on SQLite a write transaction would hold the single
-        // writer while nothing is written.
-        Some(document_id) => repo::rooms::document_category(&app.db.read, room_id, document_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("document"))?,
-        None => query.category,
-    };
-    if category.is_statement_attachment() {
-        return Err(ApiError::invalid(
-            "category",
-            "A consulted body attaches files from its statement form, to its request.",
-        ));
-    }
-    // The notice and the fee notice are the office's; everything else the
-    // applicants'.
-    let action = match category.is_office() {
-        true => RoomAction::UploadNotice,
-        false => RoomAction::Upload,
-    };
-    authorize(&app, &user, &ctx, action).await?;
+    let category = upload_category(
+        &app,
+        &user,
+        &ctx,
+        room_id,
+        query.document_id,
+        query.category,
+    )
+    .await?;
     let file_name = FileName::parse(&query.file_name);
     let (version_id, key, stored) = store_upload(&app, room_id, category, &headers, body).await?;
 
@@ -78,6 +65,7 @@ pub async fn upload_document(
         &key,
         &file_name,
         &stored,
+        None,
     )
     .await;
     let document_id = match recorded {
@@ -96,6 +84,40 @@ pub async fn upload_document(
     Ok((StatusCode::CREATED, axum::Json(document)))
 }
 
+/// The category a new file of the caller goes into (a new version keeps its
+/// document's), once the policy lets the caller add it there now.
+pub(super) async fn upload_category(
+    app: &App,
+    user: &CurrentUser,
+    ctx: &repo::rooms::RoomContext,
+    room_id: Uuid,
+    document_id: Option<Uuid>,
+    chosen: DocumentCategory,
+) -> ApiResult<DocumentCategory> {
+    let category = match document_id {
+        // A plain read: on SQLite a write transaction would hold the single
+        // writer while nothing is written.
+        Some(document_id) => repo::rooms::document_category(&app.db.read, room_id, document_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("document"))?,
+        None => chosen,
+    };
+    if category.is_statement_attachment() {
+        return Err(ApiError::invalid(
+            "category",
+            "A consulted body attaches files from its statement form, to its request.",
+        ));
+    }
+    // The notice and the fee notice are the office's; everything else the
+    // applicants'.
+    let action = match category.is_office() {
+        true => RoomAction::UploadNotice,
+        false => RoomAction::Upload,
+    };
+    authorize(app, user, ctx, action).await?;
+    Ok(category)
+}
+
 /// Streams an upload's bytes into the object store under a fresh key,
 /// judging their type against `category`; nothing of the room changes yet.
 async fn store_upload(
@@ -109,13 +131,27 @@ async fn store_upload(
     if declared_length(headers).is_some_and(|length| length > limit) {
         return Err(too_large(limit));
     }
+    let room_left = room_left(app, room_id, None).await?;
+    if declared_length(headers).is_some_and(|length| length > room_left) {
+        return Err(quota_full(app.config.uploads.room_quota_bytes));
+    }
     let version_id = Uuid::now_v7();
     let key = ObjectPath::from(format!("rooms/{room_id}/{version_id}"));
     let stored = app
         .store
-        .put_document(&key, category, body.into_data_stream(), limit)
+        .put_document(
+            &key,
+            category,
+            body.into_data_stream(),
+            limit.min(room_left),
+        )
         .await
-        .map_err(|err| upload_error(err, limit))?;
+        .map_err(|err| match err {
+            UploadError::TooLarge { .. } if room_left < limit => {
+                quota_full(app.config.uploads.room_quota_bytes)
+            }
+            err => upload_error(err, limit),
+        })?;
     Ok((version_id, key, stored))
 }
 
@@ -204,9 +240,12 @@ pub async fn upload_statement_attachment(
 }
 
 /// Makes a stored upload visible: its rows, the withdrawal of signatures it
-/// invalidates, and its events, in one transaction.
+/// invalidates, and its events, in one transaction. With `upload`, the
+/// resumable upload is marked as having become this version in the same
+/// transaction; if another request completed it first, nothing is recorded
+/// and the answer is `upload_completed`.
 #[allow(clippy::too_many_arguments)]
-async fn record_version(
+pub(super) async fn record_version(
     app: &App,
     user: &CurrentUser,
     room_id: Uuid,
@@ -216,6 +255,7 @@ async fn record_version(
     key: &ObjectPath,
     file_name: &FileName,
     stored: &Stored,
+    upload: Option<Uuid>,
 ) -> ApiResult<Uuid> {
     let mut write = app.db.begin_room_write(&app.bus).await?;
     // The upload took a while: the room may have been submitted meanwhile.
@@ -250,6 +290,14 @@ async fn record_version(
         uploaded_by: user.id,
     };
     let number = repo::rooms::insert_version(&mut write.tx, &version).await?;
+    if let Some(upload_id) = upload
+        && !repo::uploads::claim(&mut write.tx, upload_id, version_id).await?
+    {
+        return Err(ApiError::conflict(
+            "upload_completed",
+            "This upload was already completed.",
+        ));
+    }
 
     let actor = user.actor();
     let uploaded = EventPayload::DocumentUploaded {
@@ -290,7 +338,7 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-fn too_large(limit: u64) -> ApiError {
+pub(super) fn too_large(limit: u64) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "file_too_large",
@@ -302,7 +350,26 @@ fn too_large(limit: u64) -> ApiError {
     )
 }
 
-fn upload_error(err: UploadError, limit: u64) -> ApiError {
+/// How many more bytes the room's quota allows, counting uploads on their
+/// way (but `except`).
+pub(super) async fn room_left(app: &App, room_id: Uuid, except: Option<Uuid>) -> ApiResult<u64> {
+    let used = repo::uploads::room_usage(&app.db.read, room_id, except).await?;
+    Ok(app.config.uploads.room_quota_bytes.saturating_sub(used))
+}
+
+pub(super) fn quota_full(quota: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "room_quota_full",
+        format!(
+            "The room's documents would exceed its quota of {}. Ask the building office to \
+             raise the quota, or finish or cancel uploads still on their way.",
+            human_size(quota)
+        ),
+    )
+}
+
+pub(super) fn upload_error(err: UploadError, limit: u64) -> ApiError {
     match err {
         UploadError::TooLarge { .. } => too_large(limit),
         UploadError::Refused(reason) => ApiError::new(
@@ -321,7 +388,7 @@ fn upload_error(err: UploadError, limit: u64) -> ApiError {
     }
 }
 
-fn human_size(bytes: u64) -> String {
+pub(super) fn human_size(bytes: u64) -> String {
     const GIB: u64 = 1024 * 1024 * 1024;
     const MIB: u64 = 1024 * 1024;
     if bytes >= GIB && bytes.is_multiple_of(GIB) {

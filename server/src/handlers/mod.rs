@@ -13,6 +13,7 @@ pub mod procedure;
 pub mod procedure_types;
 pub mod queue;
 pub mod rooms;
+pub mod uploads;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;

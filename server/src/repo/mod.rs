@@ -5,6 +5,7 @@ pub mod notifications;
 pub mod offices;
 pub mod procedure;
 pub mod rooms;
+pub mod uploads;
 pub mod users;
 
 /// Parses an id read from a TEXT column; the schema only ever stores UUIDs.

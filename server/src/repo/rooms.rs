@@ -620,6 +620,19 @@ pub async fn document(
         .find(|d| d.id == document_id))
 }
 
+/// The document one of whose versions is `version_id`.
+pub async fn document_of_version(
+    db: &AnyPool,
+    room_id: Uuid,
+    version_id: Uuid,
+) -> Result<Option<DocumentView>, sqlx::Error> {
+    let all = documents(db, &room_id.to_string()).await?;
+    Ok(all
+        .into_iter()
+        .map(|d| d.view)
+        .find(|d| d.versions.iter().any(|v| v.id == version_id)))
+}
+
 /// The category of a document of this room, for adding a version to it.
 pub async fn document_category(
     db: &AnyPool,

@@ -35,6 +35,10 @@ struct Scene {
     draft: RoomView,
     submitted: RoomView,
     draft_version: Uuid,
+    /// The builder's resumable uploads in the draft: one begun, one with
+    /// every byte sent.
+    draft_upload: Uuid,
+    sent_upload: Uuid,
     invitation_token: String,
     /// In the completeness check.
     checking: RoomView,
@@ -66,6 +70,16 @@ struct Row {
 
 fn no_body(_: &Scene) -> Option<Value> {
     None
+}
+
+/// A resumable upload of the file every row with a file body sends.
+fn start_upload_body() -> Value {
+    json!({
+        "client_key": Uuid::new_v4(),
+        "category": "photos",
+        "file_name": "a.pdf",
+        "size_bytes": real_file("pdfa2b_verapdf.pdf").len(),
+    })
 }
 
 fn rows() -> Vec<Row> {
@@ -314,6 +328,58 @@ fn rows() -> Vec<Row> {
             },
             body: no_body,
             expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/uploads",
+            path: |s| format!("/api/rooms/{}/uploads", s.draft.id),
+            body: |_| Some(start_upload_body()),
+            expected: [401, 404, 201, 201, 201, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/uploads",
+            path: |s| format!("/api/rooms/{}/uploads", s.submitted.id),
+            body: |_| Some(start_upload_body()),
+            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::GET,
+            template: "/api/rooms/{room_id}/uploads/{upload_id}",
+            path: |s| format!("/api/rooms/{}/uploads/{}", s.draft.id, s.draft_upload),
+            body: no_body,
+            expected: [401, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::PATCH,
+            template: "/api/rooms/{room_id}/uploads/{upload_id}",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/uploads/{}?offset=0",
+                    s.draft.id, s.draft_upload
+                )
+            },
+            body: |_| Some(Value::Null),
+            expected: [401, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/uploads/{upload_id}/complete",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/uploads/{}/complete",
+                    s.draft.id, s.sent_upload
+                )
+            },
+            body: no_body,
+            expected: [401, 404, 201, 404, 404, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::DELETE,
+            template: "/api/rooms/{room_id}/uploads/{upload_id}",
+            path: |s| format!("/api/rooms/{}/uploads/{}", s.draft.id, s.draft_upload),
+            body: no_body,
+            expected: [401, 404, 204, 404, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -692,6 +758,28 @@ async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
         .await
         .expect_status(StatusCode::CREATED)
         .json();
+    let start = |room_id: Uuid| async move {
+        let upload: UploadView = builder
+            .post_json(
+                &format!("/api/rooms/{room_id}/uploads"),
+                &start_upload_body(),
+            )
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        upload.id
+    };
+    let draft_upload = start(draft.id).await;
+    let sent_upload = start(draft.id).await;
+    let chunk = builder
+        .client
+        .patch(format!(
+            "{}/api/rooms/{}/uploads/{sent_upload}",
+            builder.base, draft.id
+        ))
+        .query(&[("offset", 0)])
+        .body(real_file("pdfa2b_verapdf.pdf"));
+    builder.send(chunk).await.expect_status(StatusCode::OK);
     builder.sign(submitted.id).await;
     designer.sign(submitted.id).await;
     builder.submit(submitted.id).await;
@@ -799,6 +887,8 @@ async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
         office,
         procedure_type: procedure_types[0].clone(),
         draft_version: document.versions[0].id,
+        draft_upload,
+        sent_upload,
         invitation_token: invitation.link.rsplit('/').next().unwrap().to_string(),
         draft,
         submitted,

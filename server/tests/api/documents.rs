@@ -6,7 +6,7 @@ use shared::*;
 
 use crate::support::*;
 
-const REAL_PLANS: [&str; 9] = [
+pub const REAL_PLANS: [&str; 9] = [
     "plan_site_landscape_archD.pdf",
     "pdfa2b_verapdf.pdf",
     "pdfa3b_attachment_verapdf.pdf",

@@ -17,3 +17,4 @@ mod procedure;
 mod procedure_types;
 mod record;
 mod requests;
+mod uploads;

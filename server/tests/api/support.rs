@@ -52,19 +52,32 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     }
 }
 
-pub fn test_store(dir: &std::path::Path) -> StoreConfig {
+/// Local files, or with `TEST_S3_ENDPOINT` a bucket of this test's own on
+/// that server (named after `TEST_S3_BUCKET`), so that a test sweeping the
+/// store never touches another test's objects.
+pub async fn test_store(dir: &std::path::Path) -> StoreConfig {
     match (
         std::env::var("TEST_S3_ENDPOINT"),
         std::env::var("TEST_S3_BUCKET"),
     ) {
-        (Ok(endpoint), Ok(bucket)) if !endpoint.is_empty() => StoreConfig::S3(S3Config {
-            bucket,
-            endpoint: Some(endpoint),
-            region: "us-east-1".into(),
-            allow_http: true,
-            access_key_id: Some("testing".into()),
-            secret_access_key: Some(server::config::Secret::new("testing")),
-        }),
+        (Ok(endpoint), Ok(bucket)) if !endpoint.is_empty() => {
+            let bucket = format!("{bucket}-{}", &Uuid::new_v4().simple().to_string()[..12]);
+            // The S3 stand-in creates buckets on an unsigned PUT.
+            reqwest::Client::new()
+                .put(format!("{endpoint}/{bucket}"))
+                .send()
+                .await
+                .and_then(|r| r.error_for_status())
+                .expect("test bucket created");
+            StoreConfig::S3(S3Config {
+                bucket,
+                endpoint: Some(endpoint),
+                region: "us-east-1".into(),
+                allow_http: true,
+                access_key_id: Some("testing".into()),
+                secret_access_key: Some(server::config::Secret::new("testing")),
+            })
+        }
         _ => StoreConfig::Local(dir.join("documents")),
     }
 }
@@ -78,7 +91,7 @@ pub async fn test_config(dir: &std::path::Path) -> Config {
     })
     .unwrap();
     config.database_url = fresh_database_url(dir).await;
-    config.store = test_store(dir);
+    config.store = test_store(dir).await;
     config.mail.smtp_url = std::env::var("TEST_SMTP_URL")
         .ok()
         .map(server::config::Secret::new);
@@ -194,6 +207,24 @@ impl TestApp {
         let builder = self.register("Bea Builder").await;
         let room = builder.create_room(office).await;
         (office, builder, room)
+    }
+
+    /// The parts of resumable uploads present in the store.
+    pub async fn staged_objects(&self) -> Vec<String> {
+        self.objects_under("staging").await
+    }
+
+    async fn objects_under(&self, prefix: &str) -> Vec<String> {
+        use futures::TryStreamExt;
+        let prefix = object_store::path::Path::from(prefix);
+        self.app
+            .store
+            .inner
+            .list(Some(&prefix))
+            .map_ok(|m| m.location.to_string())
+            .try_collect()
+            .await
+            .unwrap()
     }
 
     /// The document objects present in the store (local or S3) for a room.

@@ -10,12 +10,12 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
-    BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, ExtensionRequest,
+    BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, DocumentView, ExtensionRequest,
     FeePaymentRequest, InboxItem, InvitationAccepted, InvitationCreated, InvitationPreview,
     InviteRequest, LoginRequest, Me, MissingItemsRequest, NotificationPreferences, OfficeSummary,
     Problem, ProcedureType, QueueItem, ReasonRequest, RegisterRequest, RoomEvent, RoomStatus,
-    RoomSummary, RoomView, StatementRequestsCreate, StatementSubmit, UpdateProcedureTypeRequest,
-    UploadQuery,
+    RoomSummary, RoomView, StartUpload, StatementRequestsCreate, StatementSubmit,
+    UpdateProcedureTypeRequest, UploadView,
 };
 use uuid::Uuid;
 
@@ -294,17 +294,31 @@ pub async fn accept_invitation(token: &str) -> ApiResult<InvitationAccepted> {
 
 // ---------------------------------------------------------------- documents
 
-/// Where to POST a file's bytes (see `upload.rs`, which sends them).
-pub fn upload_url(room_id: Uuid, query: &UploadQuery) -> String {
-    let mut url = format!(
-        "/api/rooms/{room_id}/documents?category={}&file_name={}",
-        query.category.as_str(),
-        encode(&query.file_name),
-    );
-    if let Some(document_id) = query.document_id {
-        url.push_str(&format!("&document_id={document_id}"));
-    }
-    url
+/// Starts a resumable upload, or finds the one begun under the same key.
+pub async fn start_upload(room_id: Uuid, request: &StartUpload) -> ApiResult<UploadView> {
+    post_json(&format!("/api/rooms/{room_id}/uploads"), request).await
+}
+
+/// Where a resumable upload stands.
+pub async fn get_upload(room_id: Uuid, upload_id: Uuid) -> ApiResult<UploadView> {
+    get_json(&format!("/api/rooms/{room_id}/uploads/{upload_id}")).await
+}
+
+/// Where to PATCH the chunk that starts at `offset` (see `upload.rs`).
+pub fn chunk_url(room_id: Uuid, upload_id: Uuid, offset: u64) -> String {
+    format!("/api/rooms/{room_id}/uploads/{upload_id}?offset={offset}")
+}
+
+pub async fn complete_upload(room_id: Uuid, upload_id: Uuid) -> ApiResult<DocumentView> {
+    post_empty(&format!(
+        "/api/rooms/{room_id}/uploads/{upload_id}/complete"
+    ))
+    .await
+}
+
+pub async fn cancel_upload(room_id: Uuid, upload_id: Uuid) -> ApiResult<()> {
+    let url = format!("/api/rooms/{room_id}/uploads/{upload_id}");
+    expect_empty(send(mutating(Request::delete(&url)).build()).await?).await
 }
 
 /// Where a consulted body POSTs a file it attaches to its statement.

@@ -3,17 +3,23 @@
 //! fetch() reports no upload progress, and plan sets run to hundreds of MB,
 //! so uploads use XHR and hand the `File` itself to `send()`: the browser then
 //! streams it from disk instead of reading it into memory. The server takes
-//! the raw bytes as the body (not multipart); category and name go in the
-//! query (see `api::upload_url`).
+//! the raw bytes as the body (not multipart).
+//!
+//! Documents of the room go up resumably (`send_chunk`, driven by
+//! `pages/room/uploads.rs`): the file is sliced, each slice is one request,
+//! and a slice is again a `Blob` the browser reads from disk. A statement's
+//! attachments, small by nature, go in one request (`send_file`, see
+//! `api::attachment_url`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use shared::DocumentView;
+use serde::de::DeserializeOwned;
+use shared::{DocumentView, UploadView};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{File, ProgressEvent, XmlHttpRequest};
+use web_sys::{Blob, File, ProgressEvent, XmlHttpRequest};
 
 use crate::api::{ApiError, CSRF_HEADER};
 
@@ -52,10 +58,31 @@ pub async fn send_file(
     on_start: impl FnOnce(Sending),
     on_progress: impl Fn(f64) + 'static,
 ) -> Result<DocumentView, UploadError> {
+    send_blob("POST", url, file, on_start, on_progress).await
+}
+
+/// Sends one chunk of a resumable upload (a slice of the file) to `url`
+/// (see `api::chunk_url`) and answers where the upload stands now.
+pub async fn send_chunk(
+    url: &str,
+    chunk: &Blob,
+    on_start: impl FnOnce(Sending),
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<UploadView, UploadError> {
+    send_blob("PATCH", url, chunk, on_start, on_progress).await
+}
+
+async fn send_blob<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    blob: &Blob,
+    on_start: impl FnOnce(Sending),
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<T, UploadError> {
     let network = |_| UploadError::Api(ApiError::Network);
     let xhr = XmlHttpRequest::new().map_err(network)?;
-    xhr.open_with_async("POST", url, true).map_err(network)?;
-    let content_type = match file.type_() {
+    xhr.open_with_async(method, url, true).map_err(network)?;
+    let content_type = match blob.type_() {
         kind if kind.is_empty() => "application/octet-stream".to_owned(),
         kind => kind,
     };
@@ -90,7 +117,7 @@ pub async fn send_file(
     xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     xhr.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
 
-    xhr.send_with_opt_blob(Some(file)).map_err(network)?;
+    xhr.send_with_opt_blob(Some(blob)).map_err(network)?;
     on_start(Sending(xhr.clone()));
     let outcome = finished.await.unwrap_or(Outcome::Failed);
     upload.set_onprogress(None);
@@ -102,7 +129,7 @@ pub async fn send_file(
     }
 }
 
-fn read_answer(xhr: &XmlHttpRequest) -> Result<DocumentView, ApiError> {
+fn read_answer<T: DeserializeOwned>(xhr: &XmlHttpRequest) -> Result<T, ApiError> {
     let status = xhr.status().unwrap_or(0);
     let body = xhr.response_text().ok().flatten().unwrap_or_default();
     if !(200..300).contains(&status) {

@@ -97,13 +97,15 @@ fn Document(document: DocumentView) -> impl IntoView {
                 let size = format::bytes(locale, v.size_bytes);
                 let date = format::date_time(locale, &v.uploaded_at);
                 let uploader = v.uploaded_by.display_name.clone();
+                let by = t_string!(i18n, documents.uploaded_by, name = uploader, date);
                 view! {
                     <li>
                         <span class="version">{t_string!(i18n, documents.version, version)}</span>
-                        <a href=v.download_url.clone() download=v.file_name.clone()>{v.file_name.clone()}</a>
-                        <span class="meta">
-                            {size} " · " {t_string!(i18n, documents.uploaded_by, name = uploader, date)}
-                        </span>
+                        <a href=v.download_url.clone() download=v.file_name.clone()>
+                            {v.file_name.clone()}
+                        </a>
+                        <span class="meta">{size} " · " {by}</span>
+                        <Preview version=v.clone()/>
                     </li>
                 }
             })
@@ -129,4 +131,39 @@ pub(super) fn upload_action(category: DocumentCategory) -> RoomAction {
         true => RoomAction::UploadNotice,
         false => RoomAction::Upload,
     }
+}
+
+/// A look at a PDF or an image without saving it: the browser's own viewer
+/// in a new tab, and for images a picture on demand. The server sends these
+/// with a sandboxing CSP, so nothing in them runs as a page of this site; it
+/// never decodes an image itself, so a 50,000 × 40,000 pixel scan costs the
+/// server no more than its bytes. Other types only download.
+#[component]
+fn Preview(version: shared::DocumentVersionView) -> impl IntoView {
+    let i18n = use_i18n();
+    let image = version.media_type.starts_with("image/");
+    let viewable = image || version.media_type == "application/pdf";
+    let inline_url = format!("{}?inline=true", version.download_url);
+    let name = StoredValue::new(version.file_name.clone());
+    let open_label =
+        move || t_string!(i18n, documents.open_inline_label, name = name.get_value()).to_string();
+    let alt = move || t_string!(i18n, documents.preview_image_alt, name = name.get_value());
+    let picture = image.then(|| {
+        let src = inline_url.clone();
+        view! {
+            <details class="preview">
+                <summary>{t!(i18n, documents.preview)}</summary>
+                <img src=src loading="lazy" alt=move || alt().to_string()/>
+            </details>
+        }
+    });
+    viewable.then(|| {
+        view! {
+            <a class="preview-link" href=inline_url.clone() target="_blank" rel="noopener"
+                aria-label=open_label>
+                {t!(i18n, documents.open_inline)}
+            </a>
+            {picture}
+        }
+    })
 }

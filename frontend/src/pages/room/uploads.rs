@@ -1,17 +1,21 @@
-//! The upload form, the new-version form, and the list of files on their
-//! way with a progress bar each.
+//! The upload form (with a drop area for many files at once), the
+//! new-version form, and the list of files on their way, each with a
+//! progress bar, its speed and time left, and pause, resume and cancel.
 //!
 //! Files go one after another (a plan set shares one connection better than
-//! it splits it) through `upload::send_file`, which streams the `File`.
-//! Files above the server's limit are refused before a byte is sent; each
-//! file can be cancelled while it waits or is sent.
+//! it splits it) as resumable uploads: the file is sent in slices, each
+//! acknowledged by the server. A broken connection is retried with growing
+//! pauses, from the last acknowledged byte; after a reload, choosing the same
+//! file again goes on where it stood (the browser keeps the upload's key in
+//! local storage). Files above the server's limit are refused before a byte
+//! is sent.
 
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_i18n::I18nContext;
-use shared::{DocumentCategory, RoomAction, UploadQuery};
+use shared::{DocumentCategory, DocumentView, RoomAction, StartUpload};
 use uuid::Uuid;
 
 use super::{RoomContext, use_room};
@@ -42,7 +46,30 @@ pub fn UploadForm() -> impl IntoView {
             true => DocumentCategory::Notice,
             false => DocumentCategory::Other,
         };
-        uploads.start(room, input, chosen.unwrap_or(fallback), None);
+        uploads.start(room, take_files(input), chosen.unwrap_or(fallback), None);
+    };
+    let dragging = RwSignal::new(false);
+    let drop = move |event: web_sys::DragEvent| {
+        event.prevent_default();
+        dragging.set(false);
+        let Some(list) = event.data_transfer().and_then(|d| d.files()) else {
+            return;
+        };
+        let files = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        let office = room
+            .view
+            .with_untracked(|r| r.allowed.contains(&RoomAction::UploadNotice));
+        let chosen =
+            DocumentCategory::parse(&category.get_untracked()).filter(|c| c.is_office() == office);
+        let fallback = match office {
+            true => DocumentCategory::Notice,
+            false => DocumentCategory::Other,
+        };
+        uploads.start(room, files, chosen.unwrap_or(fallback), None);
+    };
+    let drag_over = move |event: web_sys::DragEvent| {
+        event.prevent_default();
+        dragging.set(true);
     };
     let limit_hint = move || {
         let locale = i18n.get_locale();
@@ -80,11 +107,24 @@ pub fn UploadForm() -> impl IntoView {
                         <label for="upload-category">{t!(i18n, upload.category)}</label>
                         <select id="upload-category" bind:value=category>{options}</select>
                     </div>
-                    <div class="field">
-                        <label for="upload-files">{t!(i18n, upload.files)}</label>
-                        <p class="hint" id="upload-files-hint">{limit_hint}</p>
-                        <input id="upload-files" type="file" multiple required node_ref=input
-                            aria-describedby="upload-files-hint"/>
+                    // Dropping is for the mouse; the file input below does the
+                    // same for the keyboard, so the area itself is no control.
+                    <div
+                        class="dropzone"
+                        class:dragging=move || dragging.get()
+                        data-testid="dropzone"
+                        on:dragover=drag_over
+                        on:dragenter=drag_over
+                        on:dragleave=move |_| dragging.set(false)
+                        on:drop=drop
+                    >
+                        <p aria-hidden="true">{t!(i18n, upload.drop)}</p>
+                        <div class="field">
+                            <label for="upload-files">{t!(i18n, upload.files)}</label>
+                            <p class="hint" id="upload-files-hint">{limit_hint}</p>
+                            <input id="upload-files" type="file" multiple required node_ref=input
+                                aria-describedby="upload-files-hint"/>
+                        </div>
                     </div>
                     <button type="submit">{t!(i18n, upload.submit)}</button>
                 </form>
@@ -104,7 +144,7 @@ pub fn NewVersion(document_id: Uuid, category: DocumentCategory, name: String) -
     let input_id = format!("new-version-{document_id}");
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        uploads.start(room, input, category, Some(document_id));
+        uploads.start(room, take_files(input), category, Some(document_id));
     };
     view! {
         <details class="new-version">
@@ -121,6 +161,20 @@ pub fn NewVersion(document_id: Uuid, category: DocumentCategory, name: String) -
             {uploads.view()}
         </details>
     }
+}
+
+/// The files chosen in `input`, which is cleared so that the same file can
+/// be chosen again.
+fn take_files(input: NodeRef<html::Input>) -> Vec<web_sys::File> {
+    let Some(input) = input.get_untracked() else {
+        return Vec::new();
+    };
+    let files = input
+        .files()
+        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+        .unwrap_or_default();
+    input.set_value("");
+    files
 }
 
 /// The first category the checklist asks for that has no document yet: the
@@ -148,14 +202,25 @@ struct UploadItem {
     total: f64,
     sent: RwSignal<f64>,
     state: RwSignal<UploadState>,
-    /// The request while it runs, to cancel it (browser objects stay local).
+    /// The request while it runs, to pause or cancel it (browser objects
+    /// stay local).
     sending: StoredValue<Option<Sending>, LocalStorage>,
+    /// Bytes per second since the sending last (re)started.
+    rate: RwSignal<Option<f64>>,
+    /// When, and at which byte, the sending last (re)started.
+    since: StoredValue<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum UploadState {
     Waiting,
     Sending,
+    /// Paused by the person; the acknowledged bytes stay on the server.
+    Paused,
+    /// The connection broke; the next try is in this many seconds.
+    Offline(u32),
+    /// Every byte is there; the server checks and stores the file.
+    Finishing,
     Done,
     Cancelled,
     /// Refused here (too large) or by the server, with the words to show.
@@ -163,16 +228,66 @@ enum UploadState {
 }
 
 impl UploadItem {
+    /// Stops the file for good; the sending loop removes what the server has.
     fn cancel(&self) {
-        match self.state.get_untracked() {
-            UploadState::Waiting => self.state.set(UploadState::Cancelled),
-            UploadState::Sending => {
-                // The request's abort handler then marks it cancelled.
-                self.sending
-                    .with_value(|sending| sending.as_ref().map(Sending::cancel));
-            }
-            _ => {}
+        if self.state.with_untracked(UploadState::is_active) {
+            self.state.set(UploadState::Cancelled);
+            self.abort_request();
         }
+    }
+
+    fn pause(&self) {
+        if matches!(
+            self.state.get_untracked(),
+            UploadState::Sending | UploadState::Offline(_)
+        ) {
+            self.state.set(UploadState::Paused);
+            self.abort_request();
+        }
+    }
+
+    /// Resumes a paused file, or retries a broken connection at once.
+    fn resume(&self) {
+        if matches!(
+            self.state.get_untracked(),
+            UploadState::Paused | UploadState::Offline(_)
+        ) {
+            self.state.set(UploadState::Sending);
+        }
+    }
+
+    fn abort_request(&self) {
+        self.sending
+            .with_value(|sending| sending.as_ref().map(Sending::cancel));
+    }
+
+    /// Notes that `sent` bytes are acknowledged or on their way, for the
+    /// speed and the time left.
+    fn progress(&self, sent: f64) {
+        self.sent.set(sent);
+        let (started, at_start) = self.since.get_value();
+        let seconds = (js_sys::Date::now() - started) / 1000.0;
+        if seconds >= 1.0 {
+            self.rate.set(Some((sent - at_start) / seconds));
+        }
+    }
+
+    fn restart_clock(&self) {
+        self.since
+            .set_value((js_sys::Date::now(), self.sent.get_untracked()));
+        self.rate.set(None);
+    }
+}
+
+impl UploadState {
+    fn is_active(&self) -> bool {
+        matches!(
+            self,
+            UploadState::Waiting
+                | UploadState::Sending
+                | UploadState::Paused
+                | UploadState::Offline(_)
+        )
     }
 }
 
@@ -203,22 +318,14 @@ impl Uploads {
         }
     }
 
-    /// Queues the files chosen in `input` and sends them one by one.
+    /// Queues `files` and sends them one by one.
     fn start(
         self,
         room: RoomContext,
-        input: NodeRef<html::Input>,
+        files: Vec<web_sys::File>,
         category: DocumentCategory,
         document_id: Option<Uuid>,
     ) {
-        let Some(input) = input.get_untracked() else {
-            return;
-        };
-        let Some(list) = input.files() else { return };
-        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-        // Clearing the input lets the same file be chosen again.
-        input.set_value("");
-
         let queued: Vec<(UploadItem, web_sys::File)> = files
             .into_iter()
             .map(|file| (self.queue(&file), file))
@@ -245,6 +352,8 @@ impl Uploads {
             sent: RwSignal::new(0.0),
             state: RwSignal::new(UploadState::Waiting),
             sending: StoredValue::new_local(None),
+            rate: RwSignal::new(None),
+            since: StoredValue::new((0.0, 0.0)),
         });
         self.items.update(|items| items.push(item.clone()));
         item
@@ -269,15 +378,7 @@ impl Uploads {
         }
 
         item.state.set(UploadState::Sending);
-        let query = UploadQuery {
-            category: target.category,
-            file_name: item.name.clone(),
-            document_id: target.document_id,
-        };
-        let url = api::upload_url(target.room.id(), &query);
-        let (sent, sending) = (item.sent, item.sending);
-        let started = move |request| sending.set_value(Some(request));
-        let result = upload::send_file(&url, &file, started, move |done| sent.set(done)).await;
+        let result = send_resumable(target, &item, &file).await;
         item.sending.set_value(None);
 
         match result {
@@ -322,12 +423,197 @@ struct Target {
     document_id: Option<Uuid>,
 }
 
-/// A file's name, a labelled progress bar, the numbers in words, and a
-/// button to cancel it while it is not done.
+/// The longest pause between two tries after the connection broke.
+const MAX_BACKOFF_SECONDS: u32 = 30;
+
+/// Sends `file` as a resumable upload: starts it (or finds it begun), sends
+/// the slices the server has not acknowledged, and completes it. Network
+/// failures are retried with growing pauses; the person may pause, resume
+/// or cancel in between (through `item.state`).
+async fn send_resumable(
+    target: Target,
+    item: &UploadItem,
+    file: &web_sys::File,
+) -> Result<DocumentView, UploadError> {
+    let room_id = target.room.id();
+    let storage_key = format!(
+        "vr-upload:{room_id}:{}:{}:{}:{}:{}",
+        target.category.as_str(),
+        target
+            .document_id
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        file.name(),
+        file.size(),
+        file.last_modified(),
+    );
+    let start = StartUpload {
+        client_key: remembered_key(&storage_key),
+        category: target.category,
+        file_name: item.name.clone(),
+        size_bytes: item.total as u64,
+        document_id: target.document_id,
+    };
+    let mut upload = with_retries(item, || api::start_upload(room_id, &start)).await?;
+    item.sent.set(upload.received_bytes as f64);
+    item.restart_clock();
+
+    while upload.received_bytes < upload.size_bytes {
+        if !ready_to_send(item).await {
+            return Err(cancel(room_id, upload.id, &storage_key).await);
+        }
+        let from = upload.received_bytes;
+        let to = (from + upload.max_chunk_bytes).min(upload.size_bytes);
+        let slice = file
+            .slice_with_f64_and_f64(from as f64, to as f64)
+            .map_err(|_| UploadError::Api(api::ApiError::Unexpected(0)))?;
+        let url = api::chunk_url(room_id, upload.id, from);
+        let sending = item.sending;
+        let on_start = move |request| sending.set_value(Some(request));
+        let progress_item = item.clone();
+        let on_progress = move |done: f64| progress_item.progress(from as f64 + done);
+        match upload::send_chunk(&url, &slice, on_start, on_progress).await {
+            Ok(now) => {
+                item.sending.set_value(None);
+                upload = now;
+                item.progress(upload.received_bytes as f64);
+            }
+            // Paused or cancelled: the loop's next turn decides.
+            Err(UploadError::Cancelled) => item.sending.set_value(None),
+            Err(UploadError::Api(api::ApiError::Network)) => {
+                item.sending.set_value(None);
+                if !wait_offline(item, &mut 0).await {
+                    return Err(cancel(room_id, upload.id, &storage_key).await);
+                }
+                upload = with_retries(item, || api::get_upload(room_id, upload.id)).await?;
+                item.sent.set(upload.received_bytes as f64);
+                item.restart_clock();
+            }
+            // Another request got there first (a retry racing its original).
+            Err(UploadError::Api(api::ApiError::Problem(problem)))
+                if problem.code == "upload_offset_mismatch" =>
+            {
+                upload = with_retries(item, || api::get_upload(room_id, upload.id)).await?;
+            }
+            Err(err) => {
+                forget_key(&storage_key);
+                return Err(err);
+            }
+        }
+    }
+
+    item.state.set(UploadState::Finishing);
+    let document = with_retries(item, || api::complete_upload(room_id, upload.id)).await;
+    forget_key(&storage_key);
+    document
+}
+
+/// Calls `request` until it reaches the server, waiting longer after each
+/// failed try; a refusal is answered as it is.
+async fn with_retries<T, F, Fut>(item: &UploadItem, request: F) -> Result<T, UploadError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = api::ApiResult<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match request().await {
+            Err(api::ApiError::Network) => {
+                if !wait_offline(item, &mut tries).await {
+                    return Err(UploadError::Cancelled);
+                }
+            }
+            other => return other.map_err(UploadError::Api),
+        }
+    }
+}
+
+/// Shows the countdown to the next try (1, 2, 4 … 30 seconds); `false` if
+/// the person cancelled meanwhile. "Try again now" ends the wait early.
+async fn wait_offline(item: &UploadItem, tries: &mut u32) -> bool {
+    let wait = 2u32.saturating_pow(*tries).min(MAX_BACKOFF_SECONDS);
+    *tries += 1;
+    if item.state.get_untracked() != UploadState::Paused {
+        item.state.set(UploadState::Offline(wait));
+    }
+    for left in (0..wait).rev() {
+        gloo_timers::future::TimeoutFuture::new(1_000).await;
+        match item.state.get_untracked() {
+            UploadState::Offline(_) if left > 0 => item.state.set(UploadState::Offline(left)),
+            UploadState::Offline(_) => break,
+            _ => break,
+        }
+    }
+    if matches!(item.state.get_untracked(), UploadState::Offline(_)) {
+        item.state.set(UploadState::Sending);
+    }
+    ready_to_send(item).await
+}
+
+/// Waits while the file is paused; `false` once it is cancelled.
+async fn ready_to_send(item: &UploadItem) -> bool {
+    loop {
+        match item.state.get_untracked() {
+            UploadState::Paused => gloo_timers::future::TimeoutFuture::new(250).await,
+            UploadState::Cancelled => return false,
+            _ => {
+                item.state.set(UploadState::Sending);
+                item.restart_clock();
+                return true;
+            }
+        }
+    }
+}
+
+/// Removes a cancelled upload's parts from the server (best effort: the
+/// server's sweep removes what this cannot reach).
+async fn cancel(room_id: Uuid, upload_id: Uuid, storage_key: &str) -> UploadError {
+    forget_key(storage_key);
+    let _ = api::cancel_upload(room_id, upload_id).await;
+    UploadError::Cancelled
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The upload key this browser uses for the file, so that choosing it again
+/// after a reload goes on where it stood.
+fn remembered_key(storage_key: &str) -> Uuid {
+    let storage = local_storage();
+    let known = storage
+        .as_ref()
+        .and_then(|s| s.get_item(storage_key).ok().flatten())
+        .and_then(|key| key.parse().ok());
+    known.unwrap_or_else(|| {
+        let key = random_key();
+        if let Some(storage) = storage {
+            let _ = storage.set_item(storage_key, &key.to_string());
+        }
+        key
+    })
+}
+
+/// A random key from the browser's cryptographic generator.
+fn random_key() -> Uuid {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.random_uuid().parse().ok())
+        .unwrap_or_else(|| Uuid::from_u64_pair(js_sys::Date::now() as u64, 0))
+}
+
+fn forget_key(storage_key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(storage_key);
+    }
+}
+
+/// A file's name, a labelled progress bar, the numbers and speed in words,
+/// and buttons to pause, resume, retry or cancel it while it is not done.
 #[component]
 fn UploadRow(item: UploadItem) -> impl IntoView {
     let i18n = use_i18n();
-    let (total, sent, state) = (item.total, item.sent, item.state);
+    let (total, sent, state, rate) = (item.total, item.sent, item.state, item.rate);
     let name = StoredValue::new(item.name.clone());
     let label = move || t_string!(i18n, upload.progress_label, name = name.get_value()).to_string();
     let numbers = move || {
@@ -337,11 +623,36 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
         let total = format::bytes(locale, total as u64);
         t_string!(i18n, upload.progress, percent, done, total).to_string()
     };
+    let speed = move || {
+        let rate = rate.get().filter(|r| *r > 0.0)?;
+        if state.get() != UploadState::Sending {
+            return None;
+        }
+        let locale = i18n.get_locale();
+        let speed = format::bytes(locale, rate as u64);
+        let seconds = ((total - sent.get()) / rate).ceil() as u64;
+        let left = match seconds {
+            s if s < 60 => td_string!(locale, upload.seconds, count = s).to_string(),
+            s if s < 3600 => td_string!(locale, upload.minutes, count = s.div_ceil(60)).to_string(),
+            s => td_string!(locale, upload.hours, count = s.div_ceil(3600)).to_string(),
+        };
+        Some(t_string!(i18n, upload.speed, speed, left).to_string())
+    };
     let outcome = move || match state.get() {
         UploadState::Waiting => {
             Some(view! { <span class="meta">{t!(i18n, upload.waiting)}</span> }.into_any())
         }
         UploadState::Sending => None,
+        UploadState::Paused => {
+            Some(view! { <span class="meta">{t!(i18n, upload.paused)}</span> }.into_any())
+        }
+        UploadState::Offline(seconds) => Some(
+            view! { <span class="message warning">{t!(i18n, upload.offline, seconds)}</span> }
+                .into_any(),
+        ),
+        UploadState::Finishing => {
+            Some(view! { <span class="meta">{t!(i18n, upload.finishing)}</span> }.into_any())
+        }
         UploadState::Done => {
             let done = t_string!(i18n, upload.done, name = name.get_value()).to_string();
             Some(view! { <span class="ok">"✓ " {done}</span> }.into_any())
@@ -354,24 +665,48 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
         }
     };
     let failed = move || matches!(state.get(), UploadState::Failed(_));
-    let cancellable = move || matches!(state.get(), UploadState::Waiting | UploadState::Sending);
-    let cancel_label =
-        move || t_string!(i18n, upload.cancel_label, name = name.get_value()).to_string();
-    let cancel = {
-        let item = item.clone();
-        move |_| item.cancel()
-    };
+    let sending = move || state.with(|s| *s == UploadState::Sending);
+    let paused = move || state.with(|s| *s == UploadState::Paused);
+    let offline = move || state.with(|s| matches!(s, UploadState::Offline(_)));
+    let active = move || state.with(UploadState::is_active);
+    let file = move || name.get_value();
+    let pause_label = move || t_string!(i18n, upload.pause_label, name = file()).to_string();
+    let resume_label = move || t_string!(i18n, upload.resume_label, name = file()).to_string();
+    let retry_label = move || t_string!(i18n, upload.retry_label, name = file()).to_string();
+    let cancel_label = move || t_string!(i18n, upload.cancel_label, name = file()).to_string();
+    let stored = StoredValue::new_local(item.clone());
+    let on = move |act: fn(&UploadItem)| move |_| stored.with_value(act);
 
     view! {
         <li class="upload" class:failed=failed>
-            <span class="file-name">{item.name.clone()}</span>
+            <span class="file-name">{file}</span>
             <Show when=move || !failed()>
                 <progress max=total value=move || sent.get() aria-label=label></progress>
                 <span class="numbers">{numbers}</span>
+                <span class="numbers">{speed}</span>
             </Show>
             {outcome}
-            <Show when=cancellable>
-                <button type="button" class="secondary small" aria-label=cancel_label on:click=cancel.clone()>
+            <Show when=sending>
+                <button type="button" class="secondary small" aria-label=pause_label
+                    on:click=on(UploadItem::pause)>
+                    {t!(i18n, upload.pause)}
+                </button>
+            </Show>
+            <Show when=paused>
+                <button type="button" class="small" aria-label=resume_label
+                    on:click=on(UploadItem::resume)>
+                    {t!(i18n, upload.resume)}
+                </button>
+            </Show>
+            <Show when=offline>
+                <button type="button" class="secondary small" aria-label=retry_label
+                    on:click=on(UploadItem::resume)>
+                    {t!(i18n, upload.retry)}
+                </button>
+            </Show>
+            <Show when=active>
+                <button type="button" class="secondary small" aria-label=cancel_label
+                    on:click=on(UploadItem::cancel)>
                     {t!(i18n, upload.cancel)}
                 </button>
             </Show>

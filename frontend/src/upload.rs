@@ -11,7 +11,7 @@
 //! attachments, small by nature, go in one request (`send_file`, see
 //! `api::attachment_url`).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::channel::oneshot;
@@ -22,6 +22,10 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{Blob, File, ProgressEvent, XmlHttpRequest};
 
 use crate::api::{ApiError, CSRF_HEADER};
+
+/// How long a request may go without moving a byte before it counts as
+/// lost (a dead connection the browser still calls open).
+const STALL_MS: f64 = 30_000.0;
 
 /// Why a file was not stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,8 +95,16 @@ async fn send_blob<T: DeserializeOwned>(
     xhr.set_request_header(CSRF_HEADER.0, CSRF_HEADER.1)
         .map_err(network)?;
 
+    // A connection can die without an error: the request then hangs. It
+    // counts as lost when the browser says it went offline, or when no byte
+    // moved for `STALL_MS`; it is aborted and answered as a network failure.
+    let lost = Rc::new(Cell::new(false));
+    let last_moved = Rc::new(Cell::new(js_sys::Date::now()));
+
     // The closures must outlive the request, so they are held until it ends.
+    let moved = last_moved.clone();
     let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
+        moved.set(js_sys::Date::now());
         if event.length_computable() {
             on_progress(event.loaded());
         }
@@ -117,15 +129,44 @@ async fn send_blob<T: DeserializeOwned>(
     xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     xhr.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
 
+    let offline = {
+        let (lost, xhr) = (lost.clone(), xhr.clone());
+        Closure::<dyn FnMut()>::new(move || {
+            lost.set(true);
+            let _ = xhr.abort();
+        })
+    };
+    let window = web_sys::window();
+    if let Some(window) = &window {
+        let _ =
+            window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+    }
+
     xhr.send_with_opt_blob(Some(blob)).map_err(network)?;
     on_start(Sending(xhr.clone()));
+    {
+        let (lost, xhr, done) = (lost.clone(), xhr.clone(), done.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            while done.borrow().is_some() {
+                gloo_timers::future::TimeoutFuture::new(1_000).await;
+                if done.borrow().is_some() && js_sys::Date::now() - last_moved.get() > STALL_MS {
+                    lost.set(true);
+                    let _ = xhr.abort();
+                }
+            }
+        });
+    }
     let outcome = finished.await.unwrap_or(Outcome::Failed);
     upload.set_onprogress(None);
+    if let Some(window) = &window {
+        let _ =
+            window.remove_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+    }
 
     match outcome {
         Outcome::Loaded => read_answer(&xhr).map_err(UploadError::Api),
-        Outcome::Failed => Err(UploadError::Api(ApiError::Network)),
-        Outcome::Aborted => Err(UploadError::Cancelled),
+        Outcome::Aborted if !lost.get() => Err(UploadError::Cancelled),
+        Outcome::Failed | Outcome::Aborted => Err(UploadError::Api(ApiError::Network)),
     }
 }
 

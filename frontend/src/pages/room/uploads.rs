@@ -209,6 +209,9 @@ struct UploadItem {
     rate: RwSignal<Option<f64>>,
     /// When, and at which byte, the sending last (re)started.
     since: StoredValue<(f64, f64)>,
+    /// Whether its turn in the queue has come (a file resumed before then
+    /// goes back to waiting).
+    begun: StoredValue<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -239,7 +242,7 @@ impl UploadItem {
     fn pause(&self) {
         if matches!(
             self.state.get_untracked(),
-            UploadState::Sending | UploadState::Offline(_)
+            UploadState::Waiting | UploadState::Sending | UploadState::Offline(_)
         ) {
             self.state.set(UploadState::Paused);
             self.abort_request();
@@ -252,7 +255,11 @@ impl UploadItem {
             self.state.get_untracked(),
             UploadState::Paused | UploadState::Offline(_)
         ) {
-            self.state.set(UploadState::Sending);
+            let next = match self.begun.get_value() {
+                true => UploadState::Sending,
+                false => UploadState::Waiting,
+            };
+            self.state.set(next);
         }
     }
 
@@ -337,6 +344,12 @@ impl Uploads {
         };
         spawn_local(async move {
             for (item, file) in queued {
+                // A file paused while it waited lets the others past; it
+                // goes once resumed.
+                if item.state.get_untracked() == UploadState::Paused {
+                    spawn_local(self.send(target, item, file));
+                    continue;
+                }
                 self.send(target, item, file).await;
             }
         });
@@ -354,6 +367,7 @@ impl Uploads {
             sending: StoredValue::new_local(None),
             rate: RwSignal::new(None),
             since: StoredValue::new((0.0, 0.0)),
+            begun: StoredValue::new(false),
         });
         self.items.update(|items| items.push(item.clone()));
         item
@@ -361,7 +375,10 @@ impl Uploads {
 
     async fn send(self, target: Target, item: UploadItem, file: web_sys::File) {
         let locale = self.i18n.get_locale_untracked();
-        if item.state.get_untracked() != UploadState::Waiting {
+        if !matches!(
+            item.state.get_untracked(),
+            UploadState::Waiting | UploadState::Paused
+        ) {
             return;
         }
         if let Some(limit) = self
@@ -377,7 +394,10 @@ impl Uploads {
             return;
         }
 
-        item.state.set(UploadState::Sending);
+        item.begun.set_value(true);
+        if item.state.get_untracked() == UploadState::Waiting {
+            item.state.set(UploadState::Sending);
+        }
         let result = send_resumable(target, &item, &file).await;
         item.sending.set_value(None);
 
@@ -552,11 +572,17 @@ async fn wait_offline(item: &UploadItem, tries: &mut u32) -> bool {
 
 /// Waits while the file is paused; `false` once it is cancelled.
 async fn ready_to_send(item: &UploadItem) -> bool {
+    let mut waited = false;
     loop {
         match item.state.get_untracked() {
-            UploadState::Paused => gloo_timers::future::TimeoutFuture::new(250).await,
+            UploadState::Paused => {
+                waited = true;
+                gloo_timers::future::TimeoutFuture::new(250).await;
+            }
             UploadState::Cancelled => return false,
+            UploadState::Sending if !waited => return true,
             _ => {
+                // Back from a pause: the speed counts from now.
                 item.state.set(UploadState::Sending);
                 item.restart_clock();
                 return true;
@@ -665,7 +691,7 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
         }
     };
     let failed = move || matches!(state.get(), UploadState::Failed(_));
-    let sending = move || state.with(|s| *s == UploadState::Sending);
+    let pausable = move || state.with(|s| matches!(s, UploadState::Waiting | UploadState::Sending));
     let paused = move || state.with(|s| *s == UploadState::Paused);
     let offline = move || state.with(|s| matches!(s, UploadState::Offline(_)));
     let active = move || state.with(UploadState::is_active);
@@ -686,7 +712,7 @@ fn UploadRow(item: UploadItem) -> impl IntoView {
                 <span class="numbers">{speed}</span>
             </Show>
             {outcome}
-            <Show when=sending>
+            <Show when=pausable>
                 <button type="button" class="secondary small" aria-label=pause_label
                     on:click=on(UploadItem::pause)>
                     {t!(i18n, upload.pause)}

@@ -33,20 +33,23 @@ pub fn UploadForm() -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let category = RwSignal::new(first_missing(room).as_str().to_owned());
 
-    let submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        // The choice may stem from before the room changed hands (the
-        // options differ for the office): a stale one falls back.
+    // The choice may stem from before the room changed hands (the options
+    // differ for the office): a stale one falls back.
+    let chosen = move || {
         let office = room
             .view
             .with_untracked(|r| r.allowed.contains(&RoomAction::UploadNotice));
-        let chosen =
-            DocumentCategory::parse(&category.get_untracked()).filter(|c| c.is_office() == office);
         let fallback = match office {
             true => DocumentCategory::Notice,
             false => DocumentCategory::Other,
         };
-        uploads.start(room, take_files(input), chosen.unwrap_or(fallback), None);
+        DocumentCategory::parse(&category.get_untracked())
+            .filter(|c| c.is_office() == office)
+            .unwrap_or(fallback)
+    };
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        uploads.start(room, take_files(input), chosen(), None);
     };
     let dragging = RwSignal::new(false);
     let drop = move |event: web_sys::DragEvent| {
@@ -56,16 +59,7 @@ pub fn UploadForm() -> impl IntoView {
             return;
         };
         let files = (0..list.length()).filter_map(|i| list.get(i)).collect();
-        let office = room
-            .view
-            .with_untracked(|r| r.allowed.contains(&RoomAction::UploadNotice));
-        let chosen =
-            DocumentCategory::parse(&category.get_untracked()).filter(|c| c.is_office() == office);
-        let fallback = match office {
-            true => DocumentCategory::Notice,
-            false => DocumentCategory::Other,
-        };
-        uploads.start(room, files, chosen.unwrap_or(fallback), None);
+        uploads.start(room, files, chosen(), None);
     };
     let drag_over = move |event: web_sys::DragEvent| {
         event.prevent_default();

@@ -76,6 +76,9 @@ pub struct UploadConfig {
     pub idle: Duration,
     /// How often the sweep for abandoned uploads runs.
     pub sweep_interval: Duration,
+    /// A ClamAV daemon (`host:port`) every file must pass before it is
+    /// recorded; `None` scans nothing.
+    pub clamd_address: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -212,6 +215,7 @@ fn upload_config(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Upl
         chunk_bytes: number("VR_UPLOAD_CHUNK_BYTES", 16 * 1024 * 1024)?,
         idle: Duration::from_secs(3600 * number("VR_UPLOAD_IDLE_HOURS", 24)?),
         sweep_interval: Duration::from_secs(number("VR_UPLOAD_SWEEP_SECONDS", 3600)?),
+        clamd_address: lookup("VR_CLAMD_ADDRESS"),
     })
 }
 

@@ -21,6 +21,7 @@ pub mod mail;
 pub mod notify;
 pub mod repo;
 pub mod router;
+pub mod scan;
 pub mod store;
 
 pub use app::{App, serve};

@@ -19,6 +19,7 @@ use crate::domain::files::{FileName, MediaType};
 use crate::error::{ApiError, ApiResult};
 use crate::events;
 use crate::repo;
+use crate::scan::Verdict;
 use crate::store::{Stored, UploadError};
 
 /// Adds a document (or a new version of one) to the room. The body is the
@@ -54,6 +55,7 @@ pub async fn upload_document(
     .await?;
     let file_name = FileName::parse(&query.file_name);
     let (version_id, key, stored) = store_upload(&app, room_id, category, &headers, body).await?;
+    check_for_malware(&app, &key).await?;
 
     let recorded = record_version(
         &app,
@@ -185,6 +187,7 @@ pub async fn upload_statement_attachment(
     let file_name = FileName::parse(&query.file_name);
     let category = DocumentCategory::StatementAttachment;
     let (version_id, key, stored) = store_upload(&app, room_id, category, &headers, body).await?;
+    check_for_malware(&app, &key).await?;
 
     let document_id = Uuid::now_v7();
     let recorded = async {
@@ -348,6 +351,50 @@ pub(super) fn too_large(limit: u64) -> ApiError {
             human_size(limit)
         ),
     )
+}
+
+/// With a virus scanner configured, the stored object at `key` must be found
+/// clean; otherwise it is removed and the upload refused.
+pub(super) async fn check_for_malware(app: &App, key: &ObjectPath) -> ApiResult<()> {
+    let Some(address) = &app.config.uploads.clamd_address else {
+        return Ok(());
+    };
+    let verdict = crate::scan::scan(&app.store, key, address).await;
+    let refusal = match verdict {
+        Ok(Verdict::Clean) => return Ok(()),
+        Ok(Verdict::Infected(name)) => {
+            tracing::warn!(object = %key, signature = %name, "malware refused");
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "malware_found",
+                format!(
+                    "The virus scanner found malware in the file ({name}). It was not stored; \
+                     check the file on your computer."
+                ),
+            )
+        }
+        Ok(Verdict::Unchecked(said)) => {
+            tracing::warn!(object = %key, scanner = %said, "file not fully scanned");
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_scanned",
+                format!(
+                    "The virus scanner could not check the whole file ({said}), so it was not \
+                     stored. A file larger than the scanner's limit needs the operator to raise \
+                     that limit."
+                ),
+            )
+        }
+        Err(err) => {
+            tracing::error!(error = ?err, "the virus scanner could not be reached");
+            ApiError::unavailable(
+                "The virus scanner cannot be reached, so no file can be added now. Please try \
+                 again in a few minutes.",
+            )
+        }
+    };
+    app.store.delete_quietly(key).await;
+    Err(refusal)
 }
 
 /// How many more bytes the room's quota allows, counting uploads on their

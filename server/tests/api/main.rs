@@ -17,4 +17,5 @@ mod procedure;
 mod procedure_types;
 mod record;
 mod requests;
+mod scanning;
 mod uploads;

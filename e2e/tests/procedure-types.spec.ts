@@ -1,7 +1,8 @@
 // The office admin keeps the office's procedure types: adds photos to the
 // checklist of the preliminary decision and lengthens its statement period,
 // is told in German when a period is no period, and a builder who starts
-// such a room afterwards is asked for the photos.
+// such a room afterwards is asked for the photos. The admin also adds a
+// procedure type of the office's own, and cannot add its key twice.
 
 import { expect, test } from '@playwright/test';
 
@@ -49,6 +50,30 @@ test('the office admin changes a checklist and a new room asks for the changed d
     await page.reload();
     const card = find.procedureType(page, 'Vorbescheid');
     await expect(card.getByRole('listitem').filter({ hasText: /^Fotos$/ })).toBeVisible();
+  });
+
+  await test.step('the admin adds a procedure type, once per key', async () => {
+    const keyField = 'Schlüssel (Kleinbuchstaben, Ziffern, - und _; nicht mehr änderbar)';
+    const adds = async () => {
+      await find.button(page, 'Neue Verfahrensart anlegen').click();
+      await expect(find.field(page, keyField)).toBeFocused();
+      await find.field(page, keyField).fill('werbeanlage');
+      await find.field(page, 'Name (deutsch)').fill('Werbeanlage');
+      await find.field(page, 'Name (englisch)').fill('Advertising sign');
+      await find.field(page, 'Lageplan').check();
+      await find.button(page, 'Speichern').click();
+    };
+    await adds();
+    await expect(find.announcer(page)).toContainText('Angelegt: Werbeanlage');
+    const card = find.procedureType(page, 'Werbeanlage');
+    await expect(card.getByRole('listitem').filter({ hasText: /^Lageplan$/ })).toBeVisible();
+    await expect(card).toContainText('Schlüssel: werbeanlage');
+
+    await adds();
+    await expect(page.getByRole('alert')).toContainText('Diesen Schlüssel hat schon');
+    await check.passesAccessibilityCheck(page, 'the form for a new procedure type');
+    await find.button(page, 'Abbrechen').click();
+    await expect(find.button(page, 'Neue Verfahrensart anlegen')).toBeFocused();
   });
 
   await test.step('a builder starting a preliminary decision is asked for photos', async () => {

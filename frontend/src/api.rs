@@ -10,12 +10,12 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
-    BodyView, ClientConfig, CreateRoomRequest, DecisionRequest, DocumentView, ExtensionRequest,
-    FeePaymentRequest, InboxItem, InvitationAccepted, InvitationCreated, InvitationPreview,
-    InviteRequest, LoginRequest, Me, MissingItemsRequest, NotificationPreferences, OfficeSummary,
-    Problem, ProcedureType, QueueItem, ReasonRequest, RegisterRequest, RoomEvent, RoomStatus,
-    RoomSummary, RoomView, StartUpload, StatementRequestsCreate, StatementSubmit,
-    UpdateProcedureTypeRequest, UploadView,
+    BodyView, ClientConfig, CreateProcedureTypeRequest, CreateRoomRequest, DecisionRequest,
+    DocumentView, ExtensionRequest, FeePaymentRequest, InboxItem, InvitationAccepted,
+    InvitationCreated, InvitationPreview, InviteRequest, LoginRequest, Me, MissingItemsRequest,
+    NotificationPreferences, OfficeSummary, Problem, ProcedureType, QueueItem, ReasonRequest,
+    RegisterRequest, RoomEvent, RoomStatus, RoomSummary, RoomView, StartUpload,
+    StatementRequestsCreate, StatementSubmit, UpdateProcedureTypeRequest, UploadView,
 };
 use uuid::Uuid;
 
@@ -268,6 +268,17 @@ pub async fn list_procedure_types(office_id: Uuid) -> ApiResult<Vec<ProcedureTyp
 
 /// Saves an edit of a procedure type; a 409 `stale_write` means someone
 /// else saved since `request.version`.
+pub async fn create_procedure_type(
+    office_id: Uuid,
+    request: &CreateProcedureTypeRequest,
+) -> ApiResult<ProcedureType> {
+    post_json(
+        &format!("/api/offices/{office_id}/procedure-types"),
+        request,
+    )
+    .await
+}
+
 pub async fn update_procedure_type(
     office_id: Uuid,
     procedure_type_id: Uuid,

@@ -4,18 +4,16 @@
 //! One type is edited at a time, in its own card. A save names the version
 //! the edit started from; when someone else saved in between, the server
 //! refuses (`stale_write`) and the card offers to load the current state.
-//!
-//! FIXME: there is no form yet for adding a procedure type; the server takes
-//! one (`POST /api/offices/{office_id}/procedure-types`, tested in
-//! `server/tests/api/procedure_types.rs`), the page does not offer it yet.
+//! A new type is added through the same form, opened below the list, with
+//! its key (fixed from then on) as one more field.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::{
-    DeadlinePeriods, DocumentCategory, OfficeMembership, OfficeRole, ProcedureType,
-    UpdateProcedureTypeRequest,
+    CreateProcedureTypeRequest, DeadlinePeriods, DocumentCategory, OfficeMembership, OfficeRole,
+    ProcedureType, UpdateProcedureTypeRequest,
 };
 use uuid::Uuid;
 
@@ -75,10 +73,57 @@ fn ProcedureTypeList(membership: OfficeMembership) -> impl IntoView {
             .collect_view()
             .into_any(),
     };
+    // A new type starts from the deadlines of the first one (or the usual
+    // ones) and an empty checklist.
+    let blank = move || {
+        let periods = types
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|list| list.first().map(|t| t.deadline_rules.clone()))
+            .unwrap_or_else(|| DeadlinePeriods {
+                completeness_check: "2w".into(),
+                statement: "1m".into(),
+                municipal_consent: "2m".into(),
+                pause_for_missing_items: true,
+            });
+        ProcedureType {
+            id: Uuid::nil(),
+            key: String::new(),
+            name_de: String::new(),
+            name_en: String::new(),
+            required_categories: Vec::new(),
+            deadline_rules: periods,
+            version: 0,
+        }
+    };
+    let adding = move || editing.get() == Some(Uuid::nil());
+    let add = move |_| {
+        editing.set(Some(Uuid::nil()));
+        request_animation_frame(|| focus_by_id("procedure-type-key"));
+    };
+    let new_form = move || {
+        adding().then(|| {
+            let current = RwSignal::new(blank());
+            let created = move || types.refetch();
+            view! {
+                <section class="card procedure-type" aria-labelledby="procedure-type-new-heading">
+                    <h2 id="procedure-type-new-heading">{t!(i18n, procedure_types.add_form_label)}</h2>
+                    <ProcedureTypeForm office_id start=current.get_untracked() current editing
+                        on_created=Callback::new(move |()| created())/>
+                </section>
+            }
+        })
+    };
     view! {
         <p>{move || t_string!(i18n, procedure_types.intro, office = office.clone())}</p>
         <p class="hint">{t!(i18n, procedure_types.effect)}</p>
         <div class="procedure-types">{list}</div>
+        {new_form}
+        <Show when=move || !adding()>
+            <button type="button" id="procedure-type-new-edit" on:click=add>
+                {t!(i18n, procedure_types.add)}
+            </button>
+        </Show>
     }
 }
 
@@ -175,10 +220,15 @@ fn ProcedureTypeForm(
     /// The card's state, replaced by what was saved or reloaded.
     current: RwSignal<ProcedureType>,
     editing: RwSignal<Option<Uuid>>,
+    /// Set for a new type: called once it is created.
+    #[prop(optional)]
+    on_created: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let announcer = use_announcer();
     let id = start.id;
+    let is_new = id.is_nil();
+    let key = RwSignal::new(start.key.clone());
     let version = start.version;
     let name_de = RwSignal::new(start.name_de.clone());
     let name_en = RwSignal::new(start.name_en.clone());
@@ -190,7 +240,10 @@ fn ProcedureTypeForm(
     let pause = RwSignal::new(periods.pause_for_missing_items);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let edit_button_id = format!("procedure-type-{id}-edit");
+    let edit_button_id = match is_new {
+        true => "procedure-type-new-edit".to_owned(),
+        false => format!("procedure-type-{id}-edit"),
+    };
 
     let close = {
         let edit_button_id = edit_button_id.clone();
@@ -221,12 +274,30 @@ fn ProcedureTypeForm(
             busy.set(true);
             error.set(None);
             spawn_local(async move {
-                match api::update_procedure_type(office_id, id, &request).await {
+                let answer = match is_new {
+                    true => {
+                        let create = CreateProcedureTypeRequest {
+                            key: key.get_untracked().trim().to_owned(),
+                            name_de: request.name_de,
+                            name_en: request.name_en,
+                            required_categories: request.required_categories,
+                            deadline_rules: request.deadline_rules,
+                        };
+                        api::create_procedure_type(office_id, &create).await
+                    }
+                    false => api::update_procedure_type(office_id, id, &request).await,
+                };
+                match answer {
                     Ok(saved) => {
                         let name = display_name(i18n.get_locale_untracked(), &saved);
                         close();
-                        current.set(saved);
-                        announcer.announce(t_string!(i18n, procedure_types.saved, name));
+                        if let Some(created) = on_created {
+                            created.run(());
+                            announcer.announce(t_string!(i18n, procedure_types.created, name));
+                        } else {
+                            current.set(saved);
+                            announcer.announce(t_string!(i18n, procedure_types.saved, name));
+                        }
                     }
                     Err(err) => {
                         busy.set(false);
@@ -251,13 +322,20 @@ fn ProcedureTypeForm(
     };
     let stale =
         move || error.with(|e| matches!(e, Some(ApiError::Problem(p)) if p.code == "stale_write"));
-    let form_label = move || {
-        let name = display_name(i18n.get_locale(), &start);
-        t_string!(i18n, procedure_types.form_label, name)
+    let form_label = move || match is_new {
+        true => t_string!(i18n, procedure_types.add_form_label).to_string(),
+        false => {
+            let name = display_name(i18n.get_locale(), &start);
+            t_string!(i18n, procedure_types.form_label, name).to_string()
+        }
     };
 
     view! {
         <form on:submit=save class="stack procedure-type-form" aria-label=form_label>
+            <Show when=move || is_new>
+                <Field id="procedure-type-key" value=key
+                    label=ViewFn::from(move || t!(i18n, procedure_types.key_field))/>
+            </Show>
             <Field id="procedure-type-name-de" value=name_de
                 label=ViewFn::from(move || t!(i18n, procedure_types.name_de))/>
             <Field id="procedure-type-name-en" value=name_en

@@ -19,7 +19,7 @@ use super::use_room;
 use crate::api::{self, ApiError};
 use crate::components::ErrorMessage;
 use crate::format;
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, td_string, use_i18n};
 use crate::labels;
 use crate::upload::{self, UploadError};
 
@@ -252,11 +252,18 @@ fn Request(request: StatementRequestView) -> impl IntoView {
         )
         .to_string()
     });
+    // The version each shared document had when asked: documents change
+    // only before the review, so it is the latest one.
     let shared_names: Vec<String> = room.view.with_untracked(|r| {
+        let locale = i18n.get_locale_untracked();
         r.documents
             .iter()
             .filter(|d| request.document_ids.contains(&d.id))
-            .filter_map(|d| d.versions.last().map(|v| v.file_name.clone()))
+            .filter_map(|d| d.versions.last())
+            .map(|v| {
+                let version = td_string!(locale, documents.version, version = v.version);
+                format!("{} ({version})", v.file_name)
+            })
             .collect()
     });
     let statements = request

@@ -165,15 +165,37 @@ impl Store {
     }
 
     /// The bytes of `keys` one after another, as one stream, read as needed.
+    ///
+    /// On the local disk the files are read directly in 1 MiB pieces:
+    /// object_store's local reader hands out 8 KiB at a time, each from a
+    /// blocking task of its own, which made completing a 2 GiB upload take
+    /// six times as long as receiving it (`bench/run upload`).
     pub fn concatenated(
         &self,
         keys: Vec<Path>,
-    ) -> impl Stream<Item = Result<Bytes, object_store::Error>> + Send + Unpin + 'static {
+    ) -> impl Stream<Item = std::io::Result<Bytes>> + Send + Unpin + 'static {
         use futures::TryStreamExt;
+        const READ_BYTES: usize = 1024 * 1024;
         let store = self.inner.clone();
+        let root = self.local_root.clone();
         let parts = futures::stream::iter(keys).then(move |key| {
-            let store = store.clone();
-            async move { store.get(&key).await.map(|got| got.into_stream()) }
+            let (store, root) = (store.clone(), root.clone());
+            async move {
+                let part: futures::stream::BoxStream<'static, std::io::Result<Bytes>> = match root {
+                    Some(root) => {
+                        let file = tokio::fs::File::open(root.join(key.as_ref())).await?;
+                        tokio_util::io::ReaderStream::with_capacity(file, READ_BYTES).boxed()
+                    }
+                    None => store
+                        .get(&key)
+                        .await
+                        .map_err(std::io::Error::other)?
+                        .into_stream()
+                        .map_err(std::io::Error::other)
+                        .boxed(),
+                };
+                std::io::Result::Ok(part)
+            }
         });
         Box::pin(parts.try_flatten())
     }

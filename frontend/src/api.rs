@@ -343,6 +343,15 @@ pub fn attachment_url(room_id: Uuid, request_id: Uuid, file_name: &str) -> Strin
 
 // ---------------------------------------------------------------- plumbing
 
+/// A random key from the browser's cryptographic generator, for requests
+/// that must take effect once however often they are sent.
+pub fn random_key() -> Uuid {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.random_uuid().parse().ok())
+        .unwrap_or_else(|| Uuid::from_u64_pair(js_sys::Date::now() as u64, 0))
+}
+
 fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
 }

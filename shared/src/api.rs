@@ -180,6 +180,10 @@ pub struct CreateRoomRequest {
     pub procedure_type_id: Uuid,
     pub title: String,
     pub site_address: String,
+    /// The browser's own id for this form: sending it again (a double
+    /// click, a retry) answers the room already started.
+    #[serde(default)]
+    pub client_key: Option<Uuid>,
 }
 
 /// A room in a list: the applicant's "my rooms" or the caseworker's queue.

@@ -134,6 +134,8 @@ fn NewRoomFields(offices: Vec<OfficeSummary>) -> impl IntoView {
     let site_address = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    // One key for this form: a double click or a retry starts one room.
+    let client_key = api::random_key();
 
     let offices = StoredValue::new(offices);
     let procedures = Memo::new(move |_| {
@@ -168,6 +170,7 @@ fn NewRoomFields(offices: Vec<OfficeSummary>) -> impl IntoView {
             procedure_type_id,
             title: title.get_untracked(),
             site_address: site_address.get_untracked(),
+            client_key: Some(client_key),
         };
         let navigate = navigate.clone();
         busy.set(true);

@@ -37,6 +37,7 @@ pub async fn list_rooms(
     request_body = CreateRoomRequest,
     responses(
         (status = 201, body = RoomView),
+        (status = 200, body = RoomView, description = "Started before with this client key"),
         (status = 401, body = Problem),
         (status = 422, body = Problem, description = "A field is not acceptable"),
     )
@@ -52,6 +53,16 @@ pub async fn create_room(
     let site_address = Line::parse(&request.site_address, "site address", 300)
         .map_err(|e| ApiError::invalid("site_address", e.0))?
         .into_string();
+
+    // Started before with this key (a double click): that room is the answer.
+    if let Some(key) = request.client_key
+        && let Some(room_id) = repo::rooms::by_client_key(&app.db.read, user.id, key).await?
+    {
+        return Ok((
+            StatusCode::OK,
+            axum::Json(room_view(&app, &user, room_id).await?),
+        ));
+    }
 
     let mut write = app.db.begin_room_write(&app.bus).await?;
     let procedure_type =
@@ -69,8 +80,25 @@ pub async fn create_room(
         procedure_type_id: request.procedure_type_id,
         title: &title,
         site_address: &site_address,
+        created_by: user.id,
+        client_key: request.client_key,
     };
-    let room_id = repo::rooms::insert(&mut write.tx, &new_room).await?;
+    let room_id = match repo::rooms::insert(&mut write.tx, &new_room).await {
+        Ok(room_id) => room_id,
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
+            // The other click got in first, between our look and our insert.
+            drop(write);
+            let key = request.client_key.unwrap_or_default();
+            let room_id = repo::rooms::by_client_key(&app.db.read, user.id, key)
+                .await?
+                .ok_or_else(|| ApiError::internal(sqlx::Error::Database(err)))?;
+            return Ok((
+                StatusCode::OK,
+                axum::Json(room_view(&app, &user, room_id).await?),
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    };
     repo::rooms::add_member(&mut write.tx, room_id, user.id, RoomRole::Builder).await?;
 
     let actor = user.actor();

@@ -312,6 +312,23 @@ pub struct NewRoom<'a> {
     pub procedure_type_id: Uuid,
     pub title: &'a str,
     pub site_address: &'a str,
+    pub created_by: Uuid,
+    pub client_key: Option<Uuid>,
+}
+
+/// The room this person started with `client_key`, if any.
+pub async fn by_client_key(
+    db: &AnyPool,
+    created_by: Uuid,
+    client_key: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM rooms WHERE created_by = $1 AND client_key = $2")
+            .bind(created_by.to_string())
+            .bind(client_key.to_string())
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(room,)| super::id(&room)))
 }
 
 pub async fn insert(tx: &mut Tx, room: &NewRoom<'_>) -> Result<Uuid, sqlx::Error> {
@@ -319,8 +336,8 @@ pub async fn insert(tx: &mut Tx, room: &NewRoom<'_>) -> Result<Uuid, sqlx::Error
     let now = db::to_millis(db::now());
     sqlx::query(
         "INSERT INTO rooms (id, office_id, procedure_type_id, title, site_address, status, \
-         created_at, updated_at, last_seq, last_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8)",
+         created_at, updated_at, last_seq, last_hash, created_by, client_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8, $9, $10)",
     )
     .bind(id.to_string())
     .bind(room.office_id.to_string())
@@ -330,6 +347,8 @@ pub async fn insert(tx: &mut Tx, room: &NewRoom<'_>) -> Result<Uuid, sqlx::Error
     .bind(RoomStatus::Draft.as_str())
     .bind(now)
     .bind(crate::events::GENESIS_HASH)
+    .bind(room.created_by.to_string())
+    .bind(room.client_key.map(|k| k.to_string()))
     .execute(&mut **tx)
     .await?;
     Ok(id)

@@ -295,3 +295,55 @@ async fn an_expired_session_is_not_logged_in() {
         .unwrap();
     assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_double_click_on_start_room_makes_one_room() {
+    let app = TestApp::new().await;
+    let office = app.office("Bauamt Doppelklick").await;
+    let builder = app.register("Doris Doppel").await;
+    let offices: Vec<shared::OfficeSummary> = builder.get("/api/offices").await.json();
+    let office = offices.iter().find(|o| o.id == office).unwrap();
+    let form = |key: Option<uuid::Uuid>| {
+        json!({
+            "office_id": office.id,
+            "procedure_type_id": office.procedure_types[0].id,
+            "title": "Carport",
+            "site_address": "Am Markt 1, 17489 Greifswald",
+            "client_key": key,
+        })
+    };
+    let key = uuid::Uuid::new_v4();
+    let body = form(Some(key));
+    let (first, second) = tokio::join!(
+        builder.post_json("/api/rooms", &body),
+        builder.post_json("/api/rooms", &body),
+    );
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CREATED]);
+    let (first, second): (shared::RoomView, shared::RoomView) = (first.json(), second.json());
+    assert_eq!(first.id, second.id);
+    let rooms: Vec<shared::RoomSummary> = builder.get("/api/rooms").await.json();
+    assert_eq!(rooms.len(), 1, "one room for one form");
+
+    // Another form (another key), or a client that sends none, starts another room.
+    builder
+        .post_json("/api/rooms", &form(Some(uuid::Uuid::new_v4())))
+        .await
+        .expect_status(StatusCode::CREATED);
+    builder
+        .post_json("/api/rooms", &form(None))
+        .await
+        .expect_status(StatusCode::CREATED);
+    let rooms: Vec<shared::RoomSummary> = builder.get("/api/rooms").await.json();
+    assert_eq!(rooms.len(), 3);
+
+    // The same key is someone else's own: it does not reach this builder's room.
+    let other = app.register("Otto Anders").await;
+    let theirs: shared::RoomView = other
+        .post_json("/api/rooms", &form(Some(key)))
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    assert_ne!(theirs.id, first.id);
+}

@@ -606,20 +606,12 @@ fn remembered_key(storage_key: &str) -> Uuid {
         .and_then(|s| s.get_item(storage_key).ok().flatten())
         .and_then(|key| key.parse().ok());
     known.unwrap_or_else(|| {
-        let key = random_key();
+        let key = api::random_key();
         if let Some(storage) = storage {
             let _ = storage.set_item(storage_key, &key.to_string());
         }
         key
     })
-}
-
-/// A random key from the browser's cryptographic generator.
-fn random_key() -> Uuid {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .and_then(|c| c.random_uuid().parse().ok())
-        .unwrap_or_else(|| Uuid::from_u64_pair(js_sys::Date::now() as u64, 0))
 }
 
 fn forget_key(storage_key: &str) {

@@ -38,6 +38,9 @@ pub struct Config {
     /// With a reverse proxy in front: the header it puts the client's address
     /// in (e.g. `x-forwarded-for`); without, the peer address is the client's.
     pub client_ip_header: Option<String>,
+    /// The bearer token a Prometheus scrape of `/metrics` must send; without
+    /// one, `/metrics` is off.
+    pub metrics_token: Option<Secret>,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +165,7 @@ impl Config {
             ),
             log_json: lookup("VR_LOG_FORMAT").as_deref() == Some("json"),
             client_ip_header: lookup("VR_CLIENT_IP_HEADER").map(|h| h.to_lowercase()),
+            metrics_token: lookup("VR_METRICS_TOKEN").map(Secret::new),
             data_dir,
             database_url,
             bind,

@@ -114,6 +114,7 @@ pub struct RoomWrite {
 impl RoomWrite {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await?;
+        metrics::counter!(crate::telemetry::EVENTS_WRITTEN).increment(self.appended.len() as u64);
         for (room_id, seq) in self.appended {
             self.bus.announce(room_id, seq);
         }

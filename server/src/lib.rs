@@ -23,6 +23,7 @@ pub mod repo;
 pub mod router;
 pub mod scan;
 pub mod store;
+pub mod telemetry;
 
 pub use app::{App, serve};
 pub use config::Config;

@@ -49,6 +49,7 @@ pub fn api() -> OpenApiRouter<App> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
         .routes(routes!(health::client_config))
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
@@ -123,6 +124,7 @@ pub fn router(app: App) -> Router {
     .route("/api/{*rest}", axum::routing::any(unknown_api_route))
     .method_not_allowed_fallback(method_not_allowed)
     .layer(middleware::from_fn(csrf_guard))
+    .layer(middleware::from_fn(crate::telemetry::record))
     .layer(
         TraceLayer::new_for_http()
             .make_span_with(request_span)

@@ -154,6 +154,7 @@ async fn store_upload(
             }
             err => upload_error(err, limit),
         })?;
+    metrics::counter!(crate::telemetry::UPLOAD_BYTES).increment(stored.size_bytes);
     Ok((version_id, key, stored))
 }
 

@@ -58,6 +58,13 @@ pub async fn live_socket(
 // FIXME: no presence yet, and a session renewed while the socket is open does
 // not extend it (live room issue #5).
 async fn run(app: App, user: CurrentUser, socket: WebSocket) {
+    let open = metrics::gauge!(crate::telemetry::LIVE_SOCKETS);
+    open.increment(1.0);
+    run_socket(app, user, socket).await;
+    open.decrement(1.0);
+}
+
+async fn run_socket(app: App, user: CurrentUser, socket: WebSocket) {
     let expires_in = (user.session_expires_at - chrono::Utc::now())
         .to_std()
         .unwrap_or_default();

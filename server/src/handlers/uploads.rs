@@ -212,6 +212,7 @@ pub async fn put_chunk(
             UploadError::TooLarge { .. } => chunk_too_large(&app, &upload),
             err => upload_error(err, app.config.max_upload_bytes),
         })?;
+    metrics::counter!(crate::telemetry::UPLOAD_BYTES).increment(size);
     if size == 0 {
         app.store.delete_quietly(&key).await;
         return Err(ApiError::invalid(

@@ -101,6 +101,14 @@ fn rows() -> Vec<Row> {
         },
         Row {
             method: M::GET,
+            template: "/metrics",
+            path: |_| "/metrics".into(),
+            body: no_body,
+            // Off without VR_METRICS_TOKEN; a session never opens it.
+            expected: [404; 11],
+        },
+        Row {
+            method: M::GET,
             template: "/api/config",
             path: |_| "/api/config".into(),
             body: no_body,

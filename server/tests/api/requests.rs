@@ -347,3 +347,56 @@ async fn a_double_click_on_start_room_makes_one_room() {
         .json();
     assert_ne!(theirs.id, first.id);
 }
+
+#[tokio::test]
+async fn metrics_are_for_the_scrape_with_the_token_only() {
+    let off = TestApp::new().await;
+    let problem = off
+        .anonymous()
+        .get("/metrics")
+        .await
+        .expect_status(StatusCode::NOT_FOUND)
+        .problem();
+    assert_eq!(problem.code, "metrics_off");
+
+    let app = TestApp::with(|config| {
+        config.metrics_token = Some(server::config::Secret::new("scrape-token-for-tests"));
+    })
+    .await;
+    let (_, builder, room) = app.room().await;
+    builder
+        .upload(
+            room.id,
+            "site_plan",
+            "Lageplan.pdf",
+            real_file("pdfa2b_verapdf.pdf"),
+        )
+        .await
+        .expect_status(StatusCode::CREATED);
+
+    let scrape = |token: &'static str| {
+        reqwest::Client::new()
+            .get(app.url("/metrics"))
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+    };
+    assert_eq!(
+        scrape("wrong").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let anonymous = app.anonymous().get("/metrics").await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    anonymous.problem();
+
+    let answer = scrape("scrape-token-for-tests").await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let text = answer.text().await.unwrap();
+    for expected in [
+        r#"http_requests_total{method="POST",route="/api/rooms",status="201"}"#,
+        r#"http_request_duration_seconds_bucket{method="POST",route="/api/rooms","#,
+        "upload_bytes_total",
+        "room_events_written_total",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+}

@@ -7,6 +7,7 @@ mod support;
 
 mod authorization;
 mod contract;
+mod crash;
 mod documents;
 mod flow;
 mod live;

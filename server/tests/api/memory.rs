@@ -1,9 +1,6 @@
 //! Memory stays flat whatever the upload's size: measured on the real binary
 //! in its own process, so the test client's memory does not count.
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
 use reqwest::StatusCode;
 use shared::*;
 
@@ -14,28 +11,11 @@ const UPLOAD_BYTES: usize = 200 * 1024 * 1024;
 /// flight and buffers, nowhere near the file's size.
 const ALLOWED_GROWTH_KIB: u64 = 64 * 1024;
 
-struct ServerProcess(Child);
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// The peak resident memory of a process so far (VmHWM), in KiB.
 fn peak_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[tokio::test]
@@ -47,26 +27,7 @@ async fn a_200_mb_upload_keeps_the_servers_memory_flat() {
         .unwrap();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vorgangsraum"));
-    command
-        .arg("serve")
-        .env("VR_DATA_DIR", dir.path())
-        .env("DATABASE_URL", &config.database_url)
-        .env("VR_BIND", format!("127.0.0.1:{port}"))
-        .env("VR_PUBLIC_URL", &base)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null());
-    if let server::config::StoreConfig::S3(s3) = &config.store {
-        command
-            .env("VR_STORE", "s3")
-            .env("VR_S3_BUCKET", &s3.bucket)
-            .env("VR_S3_ENDPOINT", s3.endpoint.as_deref().unwrap())
-            .env("VR_S3_ALLOW_HTTP", "true")
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing");
-    }
-    let server = ServerProcess(command.spawn().unwrap());
+    let server = ServerProcess::start(&config, dir.path(), port);
     let pid = server.0.id();
     wait_until_healthy(&base).await;
 
@@ -125,16 +86,4 @@ fn big_pdf_stream() -> impl futures::Stream<Item = Result<Vec<u8>, std::io::Erro
         }
         Ok(chunk)
     }))
-}
-
-async fn wait_until_healthy(base: &str) {
-    for _ in 0..200 {
-        if let Ok(response) = reqwest::get(format!("{base}/healthz")).await
-            && response.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not come up");
 }

@@ -346,6 +346,17 @@ impl Person {
         }
     }
 
+    /// Like `send`, but a request that does not get through (the server is
+    /// down) answers `None` instead of failing the test.
+    pub async fn try_send(&self, request: reqwest::RequestBuilder) -> Option<Answer> {
+        let response = request.send().await.ok()?;
+        Some(Answer {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.bytes().await.ok()?,
+        })
+    }
+
     pub async fn get(&self, path: &str) -> Answer {
         self.send(self.client.get(format!("{}{path}", self.base)))
             .await
@@ -587,4 +598,66 @@ fn official_email(name: &str) -> String {
         name.to_lowercase().replace(' ', "."),
         Uuid::new_v4().simple()
     )
+}
+
+/// The real server binary in a process of its own, on `port`, with the test
+/// configuration's database and store; killed when dropped.
+pub struct ServerProcess(pub std::process::Child);
+
+impl ServerProcess {
+    pub fn start(config: &Config, data_dir: &std::path::Path, port: u16) -> ServerProcess {
+        use std::process::{Command, Stdio};
+        let base = format!("http://127.0.0.1:{port}");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vorgangsraum"));
+        command
+            .arg("serve")
+            .env("VR_DATA_DIR", data_dir)
+            .env("DATABASE_URL", &config.database_url)
+            .env("VR_BIND", format!("127.0.0.1:{port}"))
+            .env("VR_PUBLIC_URL", &base)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null());
+        if let StoreConfig::S3(s3) = &config.store {
+            command
+                .env("VR_STORE", "s3")
+                .env("VR_S3_BUCKET", &s3.bucket)
+                .env("VR_S3_ENDPOINT", s3.endpoint.as_deref().unwrap())
+                .env("VR_S3_ALLOW_HTTP", "true")
+                .env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing");
+        }
+        ServerProcess(command.spawn().expect("the server binary starts"))
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as a power cut would leave it.
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub async fn wait_until_healthy(base: &str) {
+    for _ in 0..300 {
+        if let Ok(response) = reqwest::get(format!("{base}/healthz")).await
+            && response.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the server did not come up");
 }

@@ -234,6 +234,20 @@ test('a procedure runs from submission to the delivered notice and the closed ro
     await check.seesStatus(designerPage, 'Abgeschlossen');
   });
 
+  await test.step('the builder filters the history by kind and by person', async () => {
+    const history = builderPage.getByRole('region', { name: 'Verlauf', exact: true });
+    await find.field(builderPage, 'Art der Einträge').selectOption({ label: 'Unterschriften' });
+    const entries = history.getByRole('listitem');
+    await expect(entries.first()).toBeVisible();
+    for (const entry of await entries.all()) {
+      await expect(entry).toContainText('Erklärung unterschrieben');
+    }
+    await find.field(builderPage, 'Von').selectOption({ label: designer.name });
+    await expect(entries).toHaveCount(1);
+    await expect(entries.first()).toContainText(`${designer.name} hat die Erklärung unterschrieben`);
+    await check.passesAccessibilityCheck(builderPage, 'the filtered history');
+  });
+
   check.expectNoPageErrors(pageErrors.flat());
   await Promise.all(contexts.map((context) => context.close()));
 });

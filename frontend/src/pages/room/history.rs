@@ -1,19 +1,111 @@
-//! The newest entries of the room's event log, newest first.
+//! The room's event log, newest first, filtered by kind of entry and by the
+//! person who made it.
 
 use leptos::prelude::*;
+use shared::{EventPayload, RoomEvent};
+use uuid::Uuid;
 
 use super::use_room;
 use crate::format;
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{Locale, t, t_string, td_string, use_i18n};
 use crate::labels;
 
-/// How many entries the room page shows; the full record is the export's job.
-const SHOWN: usize = 15;
+/// How many entries the room page shows at most; the full record is the
+/// export's job.
+const SHOWN: usize = 50;
+
+/// The kinds of entries one can filter by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Documents,
+    Signatures,
+    Procedure,
+    Participation,
+    Members,
+}
+
+impl Kind {
+    const ALL: [Kind; 5] = [
+        Kind::Documents,
+        Kind::Signatures,
+        Kind::Procedure,
+        Kind::Participation,
+        Kind::Members,
+    ];
+
+    fn of(payload: &EventPayload) -> Kind {
+        use EventPayload as E;
+        match payload {
+            E::DocumentUploaded { .. } | E::DocumentDownloaded { .. } => Kind::Documents,
+            E::SignatureGiven { .. } | E::SignatureWithdrawn { .. } => Kind::Signatures,
+            E::CaseNumberAssigned { .. }
+            | E::StatusChanged { .. }
+            | E::MissingItemsRequested { .. }
+            | E::DecisionMade { .. }
+            | E::NoticeDelivered { .. }
+            | E::FeePaymentRecorded { .. } => Kind::Procedure,
+            E::StatementRequested { .. }
+            | E::StatementRequestRead { .. }
+            | E::ExtensionRequested { .. }
+            | E::ExtensionGranted { .. }
+            | E::StatementSubmitted { .. }
+            | E::StatementAttachmentUploaded { .. }
+            | E::StatementRequestWithdrawn { .. }
+            | E::StatementRequestReopened { .. }
+            | E::StatementReleased { .. } => Kind::Participation,
+            E::RoomCreated { .. } | E::MemberInvited { .. } | E::MemberJoined { .. } => {
+                Kind::Members
+            }
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Documents => "documents",
+            Kind::Signatures => "signatures",
+            Kind::Procedure => "procedure",
+            Kind::Participation => "participation",
+            Kind::Members => "members",
+        }
+    }
+
+    fn label(self, locale: Locale) -> String {
+        match self {
+            Kind::Documents => td_string!(locale, history.kind_documents),
+            Kind::Signatures => td_string!(locale, history.kind_signatures),
+            Kind::Procedure => td_string!(locale, history.kind_procedure),
+            Kind::Participation => td_string!(locale, history.kind_participation),
+            Kind::Members => td_string!(locale, history.kind_members),
+        }
+        .to_string()
+    }
+}
 
 #[component]
 pub fn History() -> impl IntoView {
     let i18n = use_i18n();
     let room = use_room();
+    // "" is every kind, every party.
+    let kind = RwSignal::new(String::new());
+    let party = RwSignal::new(String::new());
+
+    let matches = move |event: &RoomEvent| {
+        let kind_ok = kind.with(|k| k.is_empty() || Kind::of(&event.payload).key() == k);
+        let party_ok = party.with(|p| {
+            p.is_empty()
+                || event
+                    .actor
+                    .as_ref()
+                    .is_some_and(|a| a.user_id.to_string() == *p)
+        });
+        kind_ok && party_ok
+    };
+    let counts = move || {
+        room.events.with(|events| {
+            let shown = events.iter().filter(|e| matches(e)).count();
+            (shown.min(SHOWN), events.len())
+        })
+    };
     let entries = move || {
         let locale = i18n.get_locale();
         let members = room.view.with(|r| r.members.clone());
@@ -21,6 +113,7 @@ pub fn History() -> impl IntoView {
             events
                 .iter()
                 .rev()
+                .filter(|e| matches(e))
                 .take(SHOWN)
                 .map(|event| {
                     let at = format::date_time(locale, &event.at);
@@ -35,6 +128,37 @@ pub fn History() -> impl IntoView {
                 .collect_view()
         })
     };
+    // Everyone who made an entry, in order of their first one.
+    let parties = move || {
+        room.events.with(|events| {
+            let mut seen: Vec<(Uuid, String)> = Vec::new();
+            for actor in events.iter().filter_map(|e| e.actor.as_ref()) {
+                if !seen.iter().any(|(id, _)| *id == actor.user_id) {
+                    seen.push((actor.user_id, actor.display_name.clone()));
+                }
+            }
+            seen
+        })
+    };
+    let kind_options = move || {
+        let locale = i18n.get_locale();
+        Kind::ALL
+            .into_iter()
+            .map(|k| view! { <option value=k.key()>{k.label(locale)}</option> })
+            .collect_view()
+    };
+    let party_options = move || {
+        parties()
+            .into_iter()
+            .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
+            .collect_view()
+    };
+    let any_match = move || counts().0 > 0;
+    let count_text = move || {
+        let (shown, total) = counts();
+        t_string!(i18n, history.count, shown, total).to_string()
+    };
+
     view! {
         <section class="card" aria-labelledby="history-heading">
             <h2 id="history-heading">{t!(i18n, history.heading)}</h2>
@@ -42,7 +166,29 @@ pub fn History() -> impl IntoView {
                 when=move || !room.events.with(Vec::is_empty)
                 fallback=move || view! { <p>{t!(i18n, history.empty)}</p> }
             >
-                <ol class="history">{entries}</ol>
+                <div class="history-filters">
+                    <div class="field">
+                        <label for="history-kind">{t!(i18n, history.filter_kind)}</label>
+                        <select id="history-kind" bind:value=kind>
+                            <option value="">{t!(i18n, history.all_kinds)}</option>
+                            {kind_options}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="history-party">{t!(i18n, history.filter_party)}</label>
+                        <select id="history-party" bind:value=party>
+                            <option value="">{t!(i18n, history.all_parties)}</option>
+                            {party_options}
+                        </select>
+                    </div>
+                </div>
+                <p class="meta" role="status">{count_text}</p>
+                <Show
+                    when=any_match
+                    fallback=move || view! { <p>{t!(i18n, history.none_match)}</p> }
+                >
+                    <ol class="history">{entries}</ol>
+                </Show>
             </Show>
         </section>
     }

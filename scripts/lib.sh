@@ -95,3 +95,75 @@ load_dotenv() {
         fi
     done <"$file"
 }
+
+# ---------------------------------------------------------------- a test server
+# scripts/e2e and scripts/api-check run the real server on a free port with a
+# data folder of its own: WORK_DIR, PORT and BASE_URL are set by the caller,
+# SERVER by find_server, SERVER_PID by start_server.
+
+WORK_DIR=""
+SERVER_PID=""
+PORT=""
+BASE_URL=""
+
+stop_test_server() {
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [[ -n $WORK_DIR ]]; then
+        rm -rf "$WORK_DIR"
+    fi
+}
+
+find_server() {
+    if [[ -n ${VR_SERVER_BIN:-} ]]; then
+        SERVER="$VR_SERVER_BIN"
+    else
+        # The same package selection as `cargo test` and the tests too, so
+        # cargo unifies features the same way: a no-op after the test phase.
+        step "server debug build"
+        cargo build --bins --tests
+        SERVER="$(cargo_target_dir)/debug/vorgangsraum"
+    fi
+    [[ -x $SERVER ]] || die "server binary $SERVER not found"
+}
+
+# Replaces the calling subshell with the server. It runs from WORK_DIR with
+# every setting given, so neither a developer's .env nor their shell's
+# DATABASE_URL reaches the tests. Call it as `(server_exec ARGS)`. Chunks of
+# 256 KiB let a test file of a few MB take many, so that a test can break the
+# connection in the middle of one.
+server_exec() {
+    cd "$WORK_DIR" || exit
+    exec env -u DATABASE_URL -u VR_STORE -u VR_SMTP_URL -u VR_JWT_SECRET \
+        -u VR_S3_BUCKET -u VR_S3_ENDPOINT \
+        VR_DATA_DIR="$WORK_DIR/data" \
+        VR_FRONTEND_DIR="$VR_ROOT/frontend/dist" \
+        VR_BIND="127.0.0.1:$PORT" \
+        VR_PUBLIC_URL="$BASE_URL" \
+        VR_UPLOAD_CHUNK_BYTES=262144 \
+        RUST_LOG="${RUST_LOG:-info}" \
+        "$SERVER" "$@"
+}
+
+start_server() {
+    step "serving on $BASE_URL"
+    (server_exec serve) >"$WORK_DIR/server.log" 2>&1 &
+    SERVER_PID=$!
+
+    local i
+    for ((i = 0; i < 300; i++)); do
+        if curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null; then
+            return 0
+        fi
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            tail -n 50 "$WORK_DIR/server.log" >&2
+            die "the server exited before it was healthy"
+        fi
+        sleep 0.2
+    done
+    tail -n 50 "$WORK_DIR/server.log" >&2
+    die "the server was not healthy after 60 s"
+}
+

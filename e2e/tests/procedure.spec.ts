@@ -11,7 +11,10 @@
 // back in the server's database instead, as the API tests do.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 
@@ -232,6 +235,34 @@ test('a procedure runs from submission to the delivered notice and the closed ro
     await find.button(office, 'Vorgang abschließen').click();
     await check.seesStatus(office, 'Abgeschlossen');
     await check.seesStatus(designerPage, 'Abgeschlossen');
+  });
+
+  await test.step('the caseworker exports the record, readable without this software', async () => {
+    const download = office.waitForEvent('download');
+    await find.link(office, 'Akte exportieren (ZIP)').click();
+    const archive = await (await download).path();
+    const folder = mkdtempSync(join(tmpdir(), 'akte-'));
+    // Unpacked and checked against its manifest with Python's own zipfile.
+    const checked = execFileSync('python3', [
+      '-c',
+      `
+import hashlib, json, sys, zipfile
+zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])
+manifest = json.load(open(sys.argv[2] + "/manifest.json"))
+for entry in manifest:
+    data = open(sys.argv[2] + "/" + entry["path"], "rb").read()
+    assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
+print(len(manifest))
+`,
+      archive,
+      folder,
+    ]).toString();
+    expect(Number(checked)).toBeGreaterThan(5);
+    const reader = await open();
+    await reader.goto(pathToFileURL(join(folder, 'index.html')).href);
+    await expect(find.heading(reader, title)).toBeVisible();
+    await expect(reader.getByRole('link', { name: 'Baugenehmigung.pdf' })).toBeVisible();
+    await check.passesAccessibilityCheck(reader, 'the exported record');
   });
 
   await test.step('the builder filters the history by kind and by person', async () => {

@@ -308,6 +308,9 @@ pub fn event(locale: Locale, event: &RoomEvent, members: &[MemberView]) -> Strin
             let date = crate::format::date(locale, delivery_date);
             td_string!(locale, history.notice_delivered, actor, date)
         }
+        EventPayload::RecordExported { files, .. } => {
+            td_string!(locale, history.record_exported, actor, files = *files)
+        }
         EventPayload::StatementAttachmentUploaded { file_name, .. } => {
             td_string!(locale, history.attachment_uploaded, actor, file = file_name)
         }

@@ -15,6 +15,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod handlers;
 pub mod live;
 pub mod mail;

@@ -69,6 +69,7 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(rooms::get_room))
         .routes(routes!(rooms::list_events))
         .routes(routes!(rooms::verify_room))
+        .routes(routes!(rooms::export_room))
         .routes(routes!(rooms::sign_application, rooms::withdraw_signature))
         .routes(routes!(rooms::submit_application))
         .routes(routes!(rooms::start_check))

@@ -519,6 +519,13 @@ pub enum EventPayload {
         retrieved_by: Uuid,
         delivery_date: NaiveDate,
     },
+    /// The office exported the room's record as an archive.
+    RecordExported {
+        files: u64,
+        size_bytes: u64,
+        /// The SHA-256 of the archive's manifest, which lists every file's.
+        manifest_sha256: String,
+    },
 }
 
 /// Who may read an event of the log (`server/src/domain/policy.rs` decides
@@ -561,6 +568,7 @@ impl EventPayload {
             EventPayload::StatementReleased { .. } => "statement_released",
             EventPayload::DecisionMade { .. } => "decision_made",
             EventPayload::NoticeDelivered { .. } => "notice_delivered",
+            EventPayload::RecordExported { .. } => "record_exported",
         }
     }
 
@@ -573,6 +581,7 @@ impl EventPayload {
                 Audience::Everyone
             }
             DocumentUploaded { category, .. } if category.is_office() => Audience::Office,
+            RecordExported { .. } => Audience::Office,
             DocumentDownloaded {
                 body_id: Some(body_id),
                 ..

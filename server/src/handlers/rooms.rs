@@ -424,3 +424,66 @@ pub async fn room_view(app: &App, user: &CurrentUser, room_id: Uuid) -> ApiResul
     let ctx = room_for(app, user, room_id).await?;
     Ok(repo::rooms::view(&app.db.read, &ctx, user.id).await?)
 }
+
+/// The room's whole record as a ZIP archive for the office: every document
+/// version, the room as JSON, the event log as JSON lines, an `index.html`
+/// to read it in a browser, and a manifest with every file's SHA-256. The
+/// export itself is an entry of the log.
+#[utoipa::path(
+    get,
+    path = "/api/rooms/{room_id}/export",
+    tag = "record",
+    params(("room_id" = Uuid, Path)),
+    responses(
+        (status = 200, content_type = "application/zip", body = Vec<u8>,
+            description = "The archive"),
+        (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "Only the office exports the record"),
+        (status = 404, body = Problem),
+    )
+)]
+pub async fn export_room(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path(room_id): Path<Uuid>,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::header;
+    let ctx = room_for(&app, &user, room_id).await?;
+    if ctx.role != RoomRole::Caseworker {
+        return Err(ApiError::forbidden(
+            "office_only",
+            "Only the building office exports the record of a room.",
+        ));
+    }
+    let room = repo::rooms::view(&app.db.read, &ctx, user.id).await?;
+    let mut log = events::read_after(&app.db.read, room_id, 0, i64::MAX).await?;
+    log.retain(|e| policy::sees(ctx.role, ctx.body_id, e.payload.audience()));
+    let archive = crate::export::build(&app.db.read, &app.store, &room, &log)
+        .await
+        .map_err(ApiError::internal)?;
+
+    let mut write = app.db.begin_room_write(&app.bus).await?;
+    let exported = EventPayload::RecordExported {
+        files: archive.files as u64,
+        size_bytes: archive.size_bytes,
+        manifest_sha256: archive.manifest_sha256.clone(),
+    };
+    events::append(&mut write, room_id, Some(&user.actor()), &exported).await?;
+    write.commit().await?;
+    tracing::info!(room.id = %room_id, size_bytes = archive.size_bytes, "record exported");
+
+    let name = format!(
+        "Akte {}.zip",
+        room.case_number.as_deref().unwrap_or(&room.title)
+    );
+    let file = tokio::fs::File::from_std(archive.file);
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let disposition = super::documents::content_disposition("attachment", &name);
+    axum::response::Response::builder()
+        .header(header::CONTENT_TYPE, "application/zip")
+        .header(header::CONTENT_LENGTH, archive.size_bytes)
+        .header(header::CONTENT_DISPOSITION, disposition)
+        .header(header::CACHE_CONTROL, "private, no-store")
+        .body(body)
+        .map_err(ApiError::internal)
+}

@@ -338,6 +338,13 @@ fn rows() -> Vec<Row> {
             expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
+            method: M::GET,
+            template: "/api/rooms/{room_id}/export",
+            path: |s| format!("/api/rooms/{}/export", s.submitted.id),
+            body: no_body,
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+        },
+        Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/uploads",
             path: |s| format!("/api/rooms/{}/uploads", s.draft.id),

@@ -105,3 +105,117 @@ async fn a_download_is_recorded_once_with_who_and_which_version() {
             if *version_id == document.versions[0].id
     ));
 }
+
+#[tokio::test]
+async fn the_office_exports_a_record_whose_manifest_holds_every_files_hash() {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+
+    let app = TestApp::new().await;
+    let office = app.office("Bauamt Akte").await;
+    let builder = app.register("Bea Builder").await;
+    let designer = app.register("Dana Designer").await;
+    let caseworker = app.caseworker(office, "Carla Caseworker").await;
+    let parties = Parties {
+        builder: &builder,
+        designer: &designer,
+        others: &[],
+        caseworker: &caseworker,
+    };
+    let (room, _) = parties.checking(office).await;
+    let answer = caseworker
+        .get(&format!("/api/rooms/{}/export", room.id))
+        .await
+        .expect_status(StatusCode::OK);
+    assert_eq!(answer.headers["content-type"], "application/zip");
+    let disposition = answer.headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"Akte "),
+        "{disposition}"
+    );
+
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(answer.body.to_vec())).unwrap();
+    let mut read = |path: &str| -> Vec<u8> {
+        let mut bytes = Vec::new();
+        zip.by_name(path)
+            .unwrap_or_else(|_| panic!("{path} missing from the archive"))
+            .read_to_end(&mut bytes)
+            .unwrap();
+        bytes
+    };
+    let manifest: Vec<serde_json::Value> = serde_json::from_slice(&read("manifest.json")).unwrap();
+    assert!(
+        manifest.len() >= 4,
+        "documents, room.json, events.jsonl, index.html"
+    );
+    for entry in &manifest {
+        let path = entry["path"].as_str().unwrap();
+        let bytes = read(path);
+        assert_eq!(
+            bytes.len() as u64,
+            entry["size_bytes"].as_u64().unwrap(),
+            "{path}"
+        );
+        assert_eq!(
+            hex::encode(Sha256::digest(&bytes)),
+            entry["sha256"].as_str().unwrap(),
+            "{path} does not match its manifest entry"
+        );
+    }
+    // The site plan, byte for byte, in its category folder.
+    let plan = read("documents/site_plan/v1 Lageplan.pdf");
+    assert_eq!(plan, real_file("pdfa2b_verapdf.pdf"));
+
+    let exported: RoomView = serde_json::from_slice(&read("room.json")).unwrap();
+    assert_eq!(exported.id, room.id);
+    let events: Vec<RoomEvent> = String::from_utf8(read("events.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as i64).collect::<Vec<_>>(),
+        "the whole log, in order"
+    );
+    let index = String::from_utf8(read("index.html")).unwrap();
+    assert!(index.contains(&format!("<h1>{}</h1>", room.title)));
+    assert!(
+        index.contains("documents/site_plan/v1%20Lageplan.pdf"),
+        "{index}"
+    );
+
+    // The export is in the office's history, not the applicants'.
+    let office_log: Vec<RoomEvent> = caseworker
+        .get(&format!("/api/rooms/{}/events", room.id))
+        .await
+        .json();
+    assert!(matches!(
+        office_log.last().unwrap().payload,
+        EventPayload::RecordExported { .. }
+    ));
+    let builder_log: Vec<RoomEvent> = builder
+        .get(&format!("/api/rooms/{}/events", room.id))
+        .await
+        .json();
+    assert!(
+        !builder_log
+            .iter()
+            .any(|e| matches!(e.payload, EventPayload::RecordExported { .. }))
+    );
+
+    // Applicants do not export.
+    let problem = builder
+        .get(&format!("/api/rooms/{}/export", room.id))
+        .await
+        .expect_status(StatusCode::FORBIDDEN)
+        .problem();
+    assert_eq!(problem.code, "office_only");
+    // And the chain still verifies with the export in it.
+    let verdict: ChainVerification = caseworker
+        .get(&format!("/api/rooms/{}/verification", room.id))
+        .await
+        .json();
+    assert!(verdict.valid);
+}

@@ -43,7 +43,8 @@ impl Kind {
             | E::MissingItemsRequested { .. }
             | E::DecisionMade { .. }
             | E::NoticeDelivered { .. }
-            | E::FeePaymentRecorded { .. } => Kind::Procedure,
+            | E::FeePaymentRecorded { .. }
+            | E::RecordExported { .. } => Kind::Procedure,
             E::StatementRequested { .. }
             | E::StatementRequestRead { .. }
             | E::ExtensionRequested { .. }
@@ -159,9 +160,27 @@ pub fn History() -> impl IntoView {
         t_string!(i18n, history.count, shown, total).to_string()
     };
 
+    // The office takes the whole record away as an archive.
+    let export = move || {
+        room.view.with(|r| {
+            (r.my_role == shared::RoomRole::Caseworker).then(|| {
+                let href = format!("/api/rooms/{}/export", r.id);
+                view! {
+                    <p>
+                        <a href=href download aria-describedby="export-hint">
+                            {t!(i18n, export.link)}
+                        </a>
+                    </p>
+                    <p class="hint" id="export-hint">{t!(i18n, export.hint)}</p>
+                }
+            })
+        })
+    };
+
     view! {
         <section class="card" aria-labelledby="history-heading">
             <h2 id="history-heading">{t!(i18n, history.heading)}</h2>
+            {export}
             <Show
                 when=move || !room.events.with(Vec::is_empty)
                 fallback=move || view! { <p>{t!(i18n, history.empty)}</p> }

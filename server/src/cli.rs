@@ -44,6 +44,18 @@ pub enum Command {
         #[arg(long)]
         room: Option<Uuid>,
     },
+    /// Writes a room's record as a ZIP archive (as on the room page), as seen
+    /// by a caseworker of its office, and records the export as theirs.
+    Export {
+        #[arg(long)]
+        room: Uuid,
+        /// The address of the caseworker the export is made as.
+        #[arg(long)]
+        staff: String,
+        /// Where to write the archive.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Adds a caseworker or an office admin to an office, creating the account
     /// if needed. Without --password one is generated and printed.
     CreateStaff {
@@ -223,4 +235,36 @@ fn generate_password() -> String {
         .map(|c| std::str::from_utf8(c).unwrap_or_default())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// The `export` subcommand: the room's record, as `staff_email` (a caseworker
+/// of the room's office) would export it from the room page, written to `out`.
+pub async fn export(
+    config: &Config,
+    room_id: Uuid,
+    staff_email: &str,
+    out: &std::path::Path,
+) -> anyhow::Result<u64> {
+    let app = crate::App::start(config.clone()).await?;
+    let email = staff_email.trim().to_lowercase();
+    let account = repo::users::credentials(&app.db.read, &email)
+        .await?
+        .with_context(|| format!("no account with the address {email}"))?;
+    let user_id = repo::id(&account.id);
+    let profile = repo::users::profile(&app.db.read, user_id)
+        .await?
+        .context("the account vanished")?;
+    let ctx = repo::rooms::context(&app.db.read, user_id, room_id)
+        .await?
+        .with_context(|| format!("{email} has no access to room {room_id}"))?;
+    let actor = shared::ActorRef {
+        user_id,
+        display_name: profile.display_name,
+    };
+    let (_, mut archive) = crate::export::export_room(&app, &ctx, &actor).await?;
+    let mut file =
+        std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    std::io::copy(&mut archive.file, &mut file)?;
+    file.sync_all()?;
+    Ok(archive.size_bytes)
 }

@@ -25,6 +25,35 @@ use zip::write::SimpleFileOptions;
 
 use crate::store::Store;
 
+/// Writes the archive of the room `ctx` names as the office member `actor`
+/// sees it, and records the export in the room's log as theirs.
+pub async fn export_room(
+    app: &crate::App,
+    ctx: &crate::repo::rooms::RoomContext,
+    actor: &shared::ActorRef,
+) -> anyhow::Result<(RoomView, Archive)> {
+    use crate::domain::policy;
+    anyhow::ensure!(
+        ctx.role == shared::RoomRole::Caseworker,
+        "only the building office exports a room's record"
+    );
+    let room = crate::repo::rooms::view(&app.db.read, ctx, actor.user_id).await?;
+    let mut log = crate::events::read_after(&app.db.read, room.id, 0, i64::MAX).await?;
+    log.retain(|e| policy::sees(ctx.role, ctx.body_id, e.payload.audience()));
+    let archive = build(&app.db.read, &app.store, &room, &log).await?;
+
+    let mut write = app.db.begin_room_write(&app.bus).await?;
+    let exported = shared::EventPayload::RecordExported {
+        files: archive.files as u64,
+        size_bytes: archive.size_bytes,
+        manifest_sha256: archive.manifest_sha256.clone(),
+    };
+    crate::events::append(&mut write, room.id, Some(actor), &exported).await?;
+    write.commit().await?;
+    tracing::info!(room.id = %room.id, size_bytes = archive.size_bytes, "record exported");
+    Ok((room, archive))
+}
+
 /// A finished archive, rewound to its start.
 pub struct Archive {
     pub file: std::fs::File,

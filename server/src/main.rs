@@ -25,6 +25,11 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", cli::create_office(&config, &name, &state).await?);
             Ok(())
         }
+        Command::Export { room, staff, out } => {
+            let size = cli::export(&config, room, &staff, &out).await?;
+            println!("{} ({size} bytes)", out.display());
+            Ok(())
+        }
         Command::Verify { room } => {
             let verdicts = cli::verify(&config, room).await?;
             let mut broken = 0;

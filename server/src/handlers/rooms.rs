@@ -455,22 +455,9 @@ pub async fn export_room(
             "Only the building office exports the record of a room.",
         ));
     }
-    let room = repo::rooms::view(&app.db.read, &ctx, user.id).await?;
-    let mut log = events::read_after(&app.db.read, room_id, 0, i64::MAX).await?;
-    log.retain(|e| policy::sees(ctx.role, ctx.body_id, e.payload.audience()));
-    let archive = crate::export::build(&app.db.read, &app.store, &room, &log)
+    let (room, archive) = crate::export::export_room(&app, &ctx, &user.actor())
         .await
         .map_err(ApiError::internal)?;
-
-    let mut write = app.db.begin_room_write(&app.bus).await?;
-    let exported = EventPayload::RecordExported {
-        files: archive.files as u64,
-        size_bytes: archive.size_bytes,
-        manifest_sha256: archive.manifest_sha256.clone(),
-    };
-    events::append(&mut write, room_id, Some(&user.actor()), &exported).await?;
-    write.commit().await?;
-    tracing::info!(room.id = %room_id, size_bytes = archive.size_bytes, "record exported");
 
     let name = format!(
         "Akte {}.zip",

@@ -212,7 +212,22 @@ async fn the_office_exports_a_record_whose_manifest_holds_every_files_hash() {
         .expect_status(StatusCode::FORBIDDEN)
         .problem();
     assert_eq!(problem.code, "office_only");
-    // And the chain still verifies with the export in it.
+    // The subcommand writes the same kind of archive, as the caseworker.
+    let out = app.dir.path().join("akte.zip");
+    let size = server::cli::export(&app.config, room.id, &caseworker.email, &out)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::metadata(&out).unwrap().len(), size);
+    let mut again = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    assert!(again.by_name("manifest.json").is_ok());
+    assert!(
+        server::cli::export(&app.config, room.id, &builder.email, &out)
+            .await
+            .is_err(),
+        "an applicant cannot export"
+    );
+
+    // And the chain still verifies with the exports in it.
     let verdict: ChainVerification = caseworker
         .get(&format!("/api/rooms/{}/verification", room.id))
         .await

@@ -114,6 +114,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 pub fn router(app: App) -> Router {
+    crate::telemetry::handle();
     let (api, description) = api().split_for_parts();
     let frontend = &app.config.frontend_dir;
     let spa = ServeDir::new(frontend).fallback(ServeFile::new(frontend.join("index.html")));

@@ -46,8 +46,8 @@ pub fn render() -> String {
 }
 
 /// Counts every request by method, route template and status, and times it.
+/// `handle()` must have installed the recorder first (`router::router` does).
 pub async fn record(request: Request, next: Next) -> Response {
-    handle();
     let route = request
         .extensions()
         .get::<MatchedPath>()

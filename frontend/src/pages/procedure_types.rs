@@ -106,8 +106,11 @@ fn ProcedureTypeList(membership: OfficeMembership) -> impl IntoView {
             let current = RwSignal::new(blank());
             let created = move || types.refetch();
             view! {
-                <section class="card procedure-type" aria-labelledby="procedure-type-new-heading">
-                    <h2 id="procedure-type-new-heading">{t!(i18n, procedure_types.add_form_label)}</h2>
+                <section class="card procedure-type"
+                    aria-labelledby="procedure-type-new-heading">
+                    <h2 id="procedure-type-new-heading">
+                        {t!(i18n, procedure_types.add_form_label)}
+                    </h2>
                     <ProcedureTypeForm office_id start=current.get_untracked() current editing
                         on_created=Callback::new(move |()| created())/>
                 </section>
@@ -191,9 +194,15 @@ fn Summary(current: RwSignal<ProcedureType>) -> impl IntoView {
     let deadlines = move || {
         let periods = current.read().deadline_rules.clone();
         view! {
-            <li>{t!(i18n, procedure_types.completeness_check_short)} ": " {periods.completeness_check}</li>
+            <li>
+                {t!(i18n, procedure_types.completeness_check_short)} ": "
+                {periods.completeness_check}
+            </li>
             <li>{t!(i18n, procedure_types.statement_short)} ": " {periods.statement}</li>
-            <li>{t!(i18n, procedure_types.municipal_consent_short)} ": " {periods.municipal_consent}</li>
+            <li>
+                {t!(i18n, procedure_types.municipal_consent_short)} ": "
+                {periods.municipal_consent}
+            </li>
         }
     };
     view! {

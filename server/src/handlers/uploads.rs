@@ -40,6 +40,7 @@ use crate::auth::CurrentUser;
 use crate::domain::files::FileName;
 use crate::error::{ApiError, ApiResult};
 use crate::repo;
+use crate::repo::rooms::RoomContext;
 use crate::repo::uploads::Upload;
 use crate::store::UploadError;
 
@@ -155,7 +156,7 @@ pub async fn get_upload(
     user: CurrentUser,
     Path((room_id, upload_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<axum::Json<UploadView>> {
-    let upload = own_upload(&app, &user, room_id, upload_id).await?;
+    let (_, upload) = own_upload(&app, &user, room_id, upload_id).await?;
     Ok(axum::Json(view(&app, &upload)))
 }
 
@@ -183,7 +184,7 @@ pub async fn put_chunk(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<axum::Json<UploadView>> {
-    let upload = own_upload(&app, &user, room_id, upload_id).await?;
+    let (_, upload) = own_upload(&app, &user, room_id, upload_id).await?;
     if upload.version_id.is_some() {
         return Err(completed());
     }
@@ -240,7 +241,7 @@ pub async fn put_chunk(
         app.store.delete_quietly(&key).await;
         // Another request acknowledged this offset first (a retry racing
         // its original): say where the upload stands now.
-        let now = own_upload(&app, &user, room_id, upload_id).await?;
+        let (_, now) = own_upload(&app, &user, room_id, upload_id).await?;
         return Err(wrong_offset(&now));
     }
     tx.commit().await?;
@@ -264,16 +265,15 @@ pub async fn put_chunk(
         (status = 404, body = Problem, description = "No such upload of the caller's"),
         (status = 409, body = Problem,
             description = "Bytes are missing, or the application cannot be changed now"),
-        (status = 413, body = Problem, description = "Over the room's quota"),
         (status = 415, body = Problem, description = "Content not of a type the category accepts"),
+        (status = 422, body = Problem, description = "Malware found, or too large to scan"),
     ))]
 pub async fn complete_upload(
     State(app): State<App>,
     user: CurrentUser,
     Path((room_id, upload_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<(StatusCode, axum::Json<DocumentView>)> {
-    let ctx = room_for(&app, &user, room_id).await?;
-    let upload = own_upload(&app, &user, room_id, upload_id).await?;
+    let (ctx, upload) = own_upload(&app, &user, room_id, upload_id).await?;
     if let Some(version_id) = upload.version_id {
         return Ok((
             StatusCode::OK,
@@ -349,7 +349,7 @@ pub async fn complete_upload(
         app.store.delete_quietly(&key).await;
         if err.code == "upload_completed" {
             // A second click finished first: its document is the answer.
-            let now = own_upload(&app, &user, room_id, upload_id).await?;
+            let (_, now) = own_upload(&app, &user, room_id, upload_id).await?;
             if let Some(version_id) = now.version_id {
                 let document = document_of(&app, room_id, version_id).await?;
                 return Ok((StatusCode::OK, axum::Json(document)));
@@ -379,7 +379,7 @@ pub async fn cancel_upload(
     user: CurrentUser,
     Path((room_id, upload_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    let upload = own_upload(&app, &user, room_id, upload_id).await?;
+    let (_, upload) = own_upload(&app, &user, room_id, upload_id).await?;
     if upload.version_id.is_some() {
         return Err(completed());
     }
@@ -442,17 +442,19 @@ pub fn spawn_sweep(app: App) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// The caller's upload and their place in its room. Membership comes first:
+/// someone removed from the room loses their uploads too.
 async fn own_upload(
     app: &App,
     user: &CurrentUser,
     room_id: Uuid,
     upload_id: Uuid,
-) -> ApiResult<Upload> {
-    // Membership first: someone removed from the room loses their uploads too.
-    room_for(app, user, room_id).await?;
-    repo::uploads::get(&app.db.read, room_id, user.id, upload_id)
+) -> ApiResult<(RoomContext, Upload)> {
+    let ctx = room_for(app, user, room_id).await?;
+    let upload = repo::uploads::get(&app.db.read, room_id, user.id, upload_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("upload"))
+        .ok_or_else(|| ApiError::not_found("upload"))?;
+    Ok((ctx, upload))
 }
 
 /// Judges the type from the first chunk, as the complete file will be.

@@ -257,7 +257,8 @@ async fn starting_or_completing_the_same_file_twice_makes_one_document() {
     // A new version of that document goes up the same way.
     let v2 = real_file("pdfa2b_verapdf.pdf");
     let body = json!({
-        "client_key": Uuid::new_v4(), "category": "other", "file_name": "Lageplan v2.pdf",
+        "client_key": Uuid::new_v4(), "category": "other",
+        "file_name": "..\\Pläne\\Lageplan v2.pdf",
         "size_bytes": v2.len(), "document_id": first.id,
     });
     let upload: UploadView = builder
@@ -277,6 +278,10 @@ async fn starting_or_completing_the_same_file_twice_makes_one_document() {
         .json();
     assert_eq!(document.id, first.id);
     assert_eq!(document.versions.len(), 2);
+    assert_eq!(
+        document.versions[1].file_name, "Lageplan v2.pdf",
+        "a path in the name is dropped, the umlauts of the rest kept"
+    );
 }
 
 #[tokio::test]

@@ -66,8 +66,11 @@ fn CategoryGroup(
         <div class="category" class:missing=missing>
             <h3>
                 {move || labels::category(i18n.get_locale(), category)}
-                {required.then(|| view! { <span class="tag">{t!(i18n, documents.required)}</span> })}
-                {missing.then(|| view! { <span class="tag tag-missing">{t!(i18n, documents.missing)}</span> })}
+                {required
+                    .then(|| view! { <span class="tag">{t!(i18n, documents.required)}</span> })}
+                {missing.then(|| {
+                    view! { <span class="tag tag-missing">{t!(i18n, documents.missing)}</span> }
+                })}
             </h3>
             <ul class="documents">
                 {documents.into_iter().map(|document| view! { <Document document/> }).collect_view()}

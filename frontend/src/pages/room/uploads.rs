@@ -552,11 +552,11 @@ async fn wait_offline(item: &UploadItem, tries: &mut u32) -> bool {
     }
     for left in (0..wait).rev() {
         gloo_timers::future::TimeoutFuture::new(1_000).await;
-        match item.state.get_untracked() {
-            UploadState::Offline(_) if left > 0 => item.state.set(UploadState::Offline(left)),
-            UploadState::Offline(_) => break,
-            _ => break,
+        // Paused, cancelled or "try again now" in the meantime: stop counting.
+        if left == 0 || !matches!(item.state.get_untracked(), UploadState::Offline(_)) {
+            break;
         }
+        item.state.set(UploadState::Offline(left));
     }
     if matches!(item.state.get_untracked(), UploadState::Offline(_)) {
         item.state.set(UploadState::Sending);

@@ -29,6 +29,8 @@ pub struct AppState {
     pub keys: TokenKeys,
     /// Cancelled on shutdown, so that open sockets close and let the server stop.
     pub shutdown: CancellationToken,
+    /// This process among the instances sharing the database (presence).
+    pub instance_id: uuid::Uuid,
 }
 
 impl Deref for App {
@@ -49,15 +51,19 @@ impl App {
         if db.backend == Backend::Postgres {
             live::spawn_pg_listener(config.database_url.clone(), bus.clone());
         }
-        Ok(App(Arc::new(AppState {
+        let app = App(Arc::new(AppState {
             store: Store::build(&config.store)?,
             mailer: Mailer::new(&config.mail)?,
             keys: TokenKeys::new(config.jwt_secret.expose())?,
             shutdown: CancellationToken::new(),
+            instance_id: uuid::Uuid::now_v7(),
             config,
             db,
             bus,
-        })))
+        }));
+        // Before the first socket: presence counts only on a live instance.
+        live::instance_alive(&app).await?;
+        Ok(app)
     }
 }
 
@@ -70,6 +76,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let reminders = crate::notify::reminders::spawn(app.clone());
     let upload_sweep = crate::handlers::uploads::spawn_sweep(app.clone());
+    let presence = live::spawn_presence(app.clone());
     let router = crate::router::router(app.clone());
     let token = app.shutdown.clone();
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -87,6 +94,9 @@ pub async fn serve(
     }
     if let Err(err) = upload_sweep.await {
         tracing::warn!(error = ?err, "the upload sweep ended abnormally");
+    }
+    if let Err(err) = presence.await {
+        tracing::warn!(error = ?err, "the presence task ended abnormally");
     }
     app.db.close().await;
     Ok(served?)

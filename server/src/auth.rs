@@ -5,8 +5,9 @@
 //! row, so a copied cookie stops working at once.
 //!
 //! FIXME: a session lasts `SESSION_HOURS` with no refresh token, idle timeout
-//! or list of one's sessions yet (identity issue #6), and an open socket is
-//! not yet closed when its session is revoked, only when it expires (#5).
+//! or list of one's sessions yet (identity issue #6). An open socket follows
+//! the session's row: it closes when the row is revoked or runs out, and
+//! stays open when the row's expiry is extended.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -190,6 +191,8 @@ pub fn cleared_cookie(secure: bool) -> Cookie<'static> {
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub id: Uuid,
+    /// The session (row of `sessions`) the request came with.
+    pub session_id: Uuid,
     pub email: String,
     pub display_name: String,
     pub is_operator: bool,
@@ -230,6 +233,7 @@ pub async fn user_from_headers(
     let profile = crate::repo::users::profile(&app.db.read, id).await?;
     Ok(profile.map(|row| CurrentUser {
         id,
+        session_id,
         session_expires_at: chrono::DateTime::from_timestamp(expires, 0).unwrap_or_default()
             + chrono::Duration::seconds(LEEWAY_SECONDS as i64),
         email: row.email,

@@ -41,6 +41,17 @@ pub struct Config {
     /// The bearer token a Prometheus scrape of `/metrics` must send; without
     /// one, `/metrics` is off.
     pub metrics_token: Option<Secret>,
+    /// How often live sockets are shown the server is alive; silence of two
+    /// heartbeats and five seconds more ends a socket (see `shared::live`).
+    pub live_heartbeat: Duration,
+}
+
+impl Config {
+    /// How long a live socket (and a server instance's presence) may be
+    /// silent before it counts as dead.
+    pub fn live_dead_after(&self) -> Duration {
+        self.live_heartbeat * 2 + Duration::from_secs(5)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -150,7 +161,25 @@ impl Config {
             None => load_or_create_secret(&data_dir)?,
         };
 
+        // At most the heartbeat browsers expect (`shared::HEARTBEAT_SECONDS`):
+        // a longer one would make them reconnect a socket that is fine.
+        let live_heartbeat = match lookup("VR_LIVE_HEARTBEAT_SECONDS") {
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|n| (1..=shared::HEARTBEAT_SECONDS).contains(n))
+                .map(Duration::from_secs)
+                .with_context(|| {
+                    format!(
+                        "VR_LIVE_HEARTBEAT_SECONDS must be from 1 to {}",
+                        shared::HEARTBEAT_SECONDS
+                    )
+                })?,
+            None => Duration::from_secs(shared::HEARTBEAT_SECONDS),
+        };
+
         Ok(Config {
+            live_heartbeat,
             store: store_config(&lookup, &data_dir)?,
             mail: MailConfig {
                 smtp_url: lookup("VR_SMTP_URL").map(Secret::new),

@@ -28,7 +28,7 @@ pub struct Db {
     /// Pool for reads (and for writes on PostgreSQL, where it is the same pool).
     pub read: AnyPool,
     /// On SQLite one connection, the single writer; on PostgreSQL `read` again.
-    write: AnyPool,
+    pub write: AnyPool,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;

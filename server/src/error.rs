@@ -15,6 +15,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub detail: String,
     pub field: Option<String>,
+    /// For `stale_field`: the field as it stands now.
+    pub current: Option<Box<shared::FormFieldView>>,
     /// Only for 5xx: what went wrong inside, for the log.
     source: Option<anyhow::Error>,
 }
@@ -28,6 +30,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             field: None,
+            current: None,
             source: None,
         }
     }
@@ -78,8 +81,28 @@ impl ApiError {
             detail: "Something went wrong on our side; nothing was changed. Please try again."
                 .into(),
             field: None,
+            current: None,
             source: Some(source.into()),
         }
+    }
+
+    /// A write to a form field based on a version older than the stored one.
+    pub fn stale_field(current: shared::FormFieldView) -> ApiError {
+        let who = current
+            .updated_by
+            .as_ref()
+            .map_or("Someone", |actor| actor.display_name.as_str());
+        let mut error = ApiError::conflict(
+            "stale_field",
+            format!(
+                "{who} changed this field while you were editing it. Take their value, or \
+                 save yours again on top of it (version {}).",
+                current.version
+            ),
+        )
+        .with_field(current.field.as_str());
+        error.current = Some(Box::new(current));
+        error
     }
 
     pub fn unavailable(detail: impl Into<String>) -> ApiError {
@@ -182,6 +205,7 @@ impl IntoResponse for ApiError {
             code: self.code.into(),
             field: self.field,
             error_id,
+            current: self.current,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         (

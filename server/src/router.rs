@@ -20,8 +20,8 @@ use utoipa_axum::routes;
 use crate::app::App;
 use crate::error::ApiError;
 use crate::handlers::{
-    auth, documents, health, invitations, live, notifications, offices, procedure, procedure_types,
-    queue, rooms, uploads,
+    auth, documents, form, health, invitations, live, notifications, offices, procedure,
+    procedure_types, queue, rooms, uploads,
 };
 
 /// The header every state-changing API request must carry. A page of another
@@ -71,6 +71,7 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(rooms::verify_room))
         .routes(routes!(rooms::export_room))
         .routes(routes!(rooms::sign_application, rooms::withdraw_signature))
+        .routes(routes!(form::update_form_field))
         .routes(routes!(rooms::submit_application))
         .routes(routes!(rooms::start_check))
         .routes(routes!(procedure::request_missing_items))
@@ -92,6 +93,7 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(procedure::close_room))
         .routes(routes!(procedure::list_inbox))
         .routes(routes!(invitations::invite_member))
+        .routes(routes!(invitations::remove_member))
         .routes(routes!(invitations::preview_invitation))
         .routes(routes!(invitations::accept_invitation))
         .routes(routes!(documents::upload_document))

@@ -32,6 +32,10 @@ pub struct Problem {
     /// For server errors only: quote it when reporting the problem.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_id: Option<String>,
+    /// For `stale_field` only: the form field as it stands now, so that the
+    /// writer can take that value or write again on top of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<Box<crate::form::FormFieldView>>,
 }
 
 // ---------------------------------------------------------------- accounts
@@ -228,6 +232,9 @@ pub struct RoomView {
     pub members: Vec<MemberView>,
     pub documents: Vec<DocumentView>,
     pub signatures: Vec<SignatureView>,
+    /// The application form, every field in form order; empty for a
+    /// consulted body, which reads only the documents its request shares.
+    pub form: Vec<crate::form::FormFieldView>,
     /// The caseworker who took the case by starting the check.
     pub assigned_to: Option<ActorRef>,
     /// Requests for missing items, oldest first; the last may be open.
@@ -273,7 +280,11 @@ pub struct SignatureView {
 #[serde(rename_all = "snake_case")]
 pub enum RoomAction {
     Invite,
+    /// Take a designer or another applicant out of the room.
+    RemoveMember,
     Upload,
+    /// Change the application form.
+    EditForm,
     Sign,
     WithdrawSignature,
     Submit,

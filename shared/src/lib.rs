@@ -6,9 +6,11 @@
 //! a status is called). Domain rules live in `server::domain`.
 
 pub mod api;
+pub mod form;
 pub mod live;
 pub mod model;
 
 pub use api::*;
+pub use form::*;
 pub use live::*;
 pub use model::*;

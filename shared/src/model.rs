@@ -385,6 +385,12 @@ pub enum EventPayload {
         display_name: String,
         role: RoomRole,
     },
+    /// The builder took someone out of the room; their access ends at once.
+    MemberRemoved {
+        user_id: Uuid,
+        display_name: String,
+        role: RoomRole,
+    },
     DocumentUploaded {
         document_id: Uuid,
         version_id: Uuid,
@@ -410,6 +416,12 @@ pub enum EventPayload {
     SignatureGiven {
         user_id: Uuid,
         role: RoomRole,
+    },
+    /// A field of the application form was saved.
+    FormFieldChanged {
+        field: crate::form::FormField,
+        value: String,
+        version: i64,
     },
     SignatureWithdrawn {
         user_id: Uuid,
@@ -549,10 +561,12 @@ impl EventPayload {
             EventPayload::RoomCreated { .. } => "room_created",
             EventPayload::MemberInvited { .. } => "member_invited",
             EventPayload::MemberJoined { .. } => "member_joined",
+            EventPayload::MemberRemoved { .. } => "member_removed",
             EventPayload::DocumentUploaded { .. } => "document_uploaded",
             EventPayload::DocumentDownloaded { .. } => "document_downloaded",
             EventPayload::SignatureGiven { .. } => "signature_given",
             EventPayload::SignatureWithdrawn { .. } => "signature_withdrawn",
+            EventPayload::FormFieldChanged { .. } => "form_field_changed",
             EventPayload::CaseNumberAssigned { .. } => "case_number_assigned",
             EventPayload::StatusChanged { .. } => "status_changed",
             EventPayload::MissingItemsRequested { .. } => "missing_items_requested",
@@ -588,10 +602,12 @@ impl EventPayload {
             } => Audience::Body(*body_id),
             MemberInvited { .. }
             | MemberJoined { .. }
+            | MemberRemoved { .. }
             | DocumentUploaded { .. }
             | DocumentDownloaded { .. }
             | SignatureGiven { .. }
             | SignatureWithdrawn { .. }
+            | FormFieldChanged { .. }
             | MissingItemsRequested { .. }
             | StatementReleased { .. }
             | DecisionMade { .. }

@@ -3,6 +3,7 @@
 
 pub mod deadlines;
 pub mod files;
+pub mod form;
 pub mod holidays;
 pub mod office_policy;
 pub mod policy;

@@ -61,12 +61,47 @@ pub fn check(action: RoomAction, facts: &RoomFacts) -> Result<(), Refusal> {
             )?;
             require_editable(facts)
         }
+        RoomAction::RemoveMember => {
+            require(
+                facts.role == RoomRole::Builder,
+                "Only the builder takes people out of the room.",
+            )?;
+            // Once decided or withdrawn, the room is a record: who was in it
+            // stays as it was.
+            let running = matches!(
+                facts.status,
+                RoomStatus::Draft
+                    | RoomStatus::Submitted
+                    | RoomStatus::CompletenessCheck
+                    | RoomStatus::AwaitingApplicant
+                    | RoomStatus::InReview
+            );
+            if !running {
+                return Err(Refusal::not_now(
+                    "wrong_status",
+                    "Once the application is decided or withdrawn, the room's members \
+                     stay as they were.",
+                ));
+            }
+            Ok(())
+        }
         RoomAction::Upload => {
             require(
                 facts.role.is_applicant(),
                 "Only the applicants add documents.",
             )?;
             require_editable(facts)
+        }
+        RoomAction::EditForm => {
+            require(
+                facts.role.is_applicant(),
+                "Only the applicants fill in the application form.",
+            )?;
+            require_status(
+                facts,
+                RoomStatus::Draft,
+                "The application form can only be changed while it is a draft.",
+            )
         }
         RoomAction::Sign => {
             require(
@@ -304,7 +339,9 @@ pub fn sees(role: RoomRole, body: Option<Uuid>, audience: Audience) -> bool {
 pub fn allowed(facts: &RoomFacts) -> Vec<RoomAction> {
     [
         RoomAction::Invite,
+        RoomAction::RemoveMember,
         RoomAction::Upload,
+        RoomAction::EditForm,
         RoomAction::Sign,
         RoomAction::WithdrawSignature,
         RoomAction::Submit,
@@ -423,7 +460,9 @@ mod tests {
                 let office = role == Caseworker;
                 let expected: Vec<RoomAction> = [
                     (Invite, role == Builder && editable),
+                    (RemoveMember, role == Builder && before_decision),
                     (Upload, role.is_applicant() && editable),
+                    (EditForm, role.is_applicant() && status == S::Draft),
                     (Sign, role.must_sign() && status == S::Draft),
                     (WithdrawSignature, false),
                     (Submit, role == Builder && status == S::Draft),

@@ -17,6 +17,69 @@ use crate::events;
 use crate::notify::{self, Notification};
 use crate::repo;
 
+/// The builder takes a designer or another applicant out of the room. Their
+/// access ends at once: an open socket of theirs is told and gets nothing
+/// more. In a draft, their declaration lapses with them.
+#[utoipa::path(
+    delete,
+    path = "/api/rooms/{room_id}/members/{user_id}",
+    tag = "rooms",
+    params(("room_id" = Uuid, Path), ("user_id" = Uuid, Path)),
+    responses(
+        (status = 200, body = RoomView, description = "Removed"),
+        (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "Only the builder removes people"),
+        (status = 404, body = Problem, description = "No such room, or no such member"),
+        (status = 409, body = Problem, description = "The room is closed"),
+        (status = 422, body = Problem, description = "The builder cannot be removed"),
+    )
+)]
+pub async fn remove_member(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((room_id, member_id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<axum::Json<RoomView>> {
+    let ctx = room_for(&app, &user, room_id).await?;
+    authorize(&app, &user, &ctx, RoomAction::RemoveMember).await?;
+    if member_id == user.id {
+        return Err(ApiError::invalid(
+            "user_id",
+            "The builder cannot leave the room; withdraw the application instead.",
+        ));
+    }
+
+    let mut write = app.db.begin_room_write(&app.bus).await?;
+    let status = repo::rooms::status_for_update(&mut write.tx, room_id).await?;
+    let (role, display_name) = repo::rooms::remove_member(&mut write.tx, room_id, member_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("such member in this room"))?;
+    let actor = user.actor();
+    let removed = EventPayload::MemberRemoved {
+        user_id: member_id,
+        display_name,
+        role,
+    };
+    events::append(&mut write, room_id, Some(&actor), &removed).await?;
+    if status == RoomStatus::Draft {
+        for (signer, role) in
+            repo::rooms::withdraw_signatures(&mut write.tx, room_id, Some(member_id)).await?
+        {
+            let withdrawn = EventPayload::SignatureWithdrawn {
+                user_id: signer,
+                role,
+                reason: "the signer was taken out of the room".into(),
+            };
+            events::append(&mut write, room_id, Some(&actor), &withdrawn).await?;
+        }
+    }
+    write.commit().await?;
+    tracing::info!(room.id = %room_id, member = %member_id, "member removed");
+
+    Ok(axum::Json(
+        super::rooms::room_view(&app, &user, room_id).await?,
+    ))
+}
+
 /// How long an invitation link stays valid.
 const INVITATION_DAYS: i64 = 14;
 

@@ -8,9 +8,14 @@ use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
+use futures::stream::SplitSink;
 use futures::{SinkExt, StreamExt};
-use shared::{CLOSE_SESSION_EXPIRED, ClientMessage, RoomRole, ServerMessage};
+use shared::{
+    Audience, CLOSE_SESSION_EXPIRED, ClientMessage, FormField, PresentPerson, RoomRole,
+    ServerMessage,
+};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::app::App;
@@ -20,11 +25,13 @@ use crate::error::ApiError;
 use crate::events;
 use crate::live::Notice;
 use crate::repo;
+use crate::repo::presence::Present;
 
-/// Pings keep proxies from closing an idle socket and reveal dead peers.
-const PING_EVERY: Duration = Duration::from_secs(25);
 /// Largest client message accepted; subscriptions are tiny.
 const MAX_CLIENT_MESSAGE: usize = 16 * 1024;
+/// The most people a presence list names; the rest are counted. A room has a
+/// dozen people; a longer list helps nobody and costs every socket.
+const PRESENCE_LISTED: usize = 50;
 /// Events read from the log per round trip while catching up.
 const REPLAY_BATCH: i64 = 500;
 
@@ -55,96 +62,264 @@ pub async fn live_socket(
         .on_upgrade(move |socket| run(app, user, socket)))
 }
 
-// FIXME: no presence yet, and a session renewed while the socket is open does
-// not extend it (live room issue #5).
 async fn run(app: App, user: CurrentUser, socket: WebSocket) {
     let open = metrics::gauge!(crate::telemetry::LIVE_SOCKETS);
     open.increment(1.0);
-    run_socket(app, user, socket).await;
-    open.decrement(1.0);
-}
-
-async fn run_socket(app: App, user: CurrentUser, socket: WebSocket) {
-    let expires_in = (user.session_expires_at - chrono::Utc::now())
-        .to_std()
-        .unwrap_or_default();
-    let session_ends = tokio::time::sleep(expires_in);
-    tokio::pin!(session_ends);
-    let (mut sink, mut incoming) = socket.split();
-    let mut notices = app.bus.subscribe();
     let mut session = Session {
         app: app.clone(),
         user,
+        socket_id: Uuid::now_v7(),
         rooms: HashMap::new(),
         outbox: Vec::new(),
     };
-    let mut ping = tokio::time::interval(PING_EVERY);
+    let ended = run_socket(&mut session, socket).await;
+    tracing::debug!(reason = ended, "live socket ended");
+    // Whoever sees this person in a room sees them leave.
+    if let Err(err) = repo::presence::leave(&app.db.write, session.socket_id, None).await {
+        tracing::warn!(error = %err, "presence of a closed socket not removed");
+    }
+    for room_id in session.rooms.keys() {
+        crate::live::presence_changed(&app, *room_id).await;
+    }
+    open.decrement(1.0);
+}
+
+/// How long before its session ends a socket says so, for the page to warn.
+const WARN_BEFORE_SESSION_ENDS: Duration = Duration::from_secs(120);
+
+/// Serves one socket until it closes; returns why, for the log.
+async fn run_socket(session: &mut Session, socket: WebSocket) -> &'static str {
+    let app = session.app.clone();
+    let heartbeat = app.config.live_heartbeat;
+    let dead_after = app.config.live_dead_after();
+    let mut session_ends_at = session.user.session_expires_at;
+    let mut warned = false;
+    let session_ends = tokio::time::sleep(until(session_ends_at));
+    tokio::pin!(session_ends);
+    let (mut sink, mut incoming) = socket.split();
+    let mut notices = app.bus.subscribe();
+    let mut ticks = tokio::time::interval(heartbeat);
+    // The first tick is at once; the socket has only just been heard from.
+    ticks.tick().await;
+    let mut last_heard = Instant::now();
 
     loop {
         tokio::select! {
             _ = &mut session_ends => {
-                let reason = "session expired".into();
-                let frame = CloseFrame { code: CLOSE_SESSION_EXPIRED, reason };
-                let _ = sink.send(Message::Close(Some(frame))).await;
-                return;
+                // The session may have been renewed since the socket opened.
+                match session.session_end().await {
+                    Some(end) if end > chrono::Utc::now() => {
+                        session_ends_at = end;
+                        warned = false;
+                        session_ends.as_mut().reset(Instant::now() + until(end));
+                    }
+                    _ => {
+                        close(&mut sink, CLOSE_SESSION_EXPIRED, "session expired").await;
+                        return "session expired";
+                    }
+                }
             }
             _ = app.shutdown.cancelled() => {
-                let frame = CloseFrame { code: 1001, reason: "server restarting".into() };
-                let _ = sink.send(Message::Close(Some(frame))).await;
-                return;
+                close(&mut sink, 1001, "server restarting").await;
+                return "server shutting down";
             }
-            message = incoming.next() => match message {
-                Some(Ok(Message::Text(text))) => session.on_client_message(text.as_str()).await,
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(_)) => {}
+            message = incoming.next() => {
+                last_heard = Instant::now();
+                match message {
+                    Some(Ok(Message::Text(text))) => {
+                        session.on_client_message(text.as_str()).await;
+                    }
+                    Some(Ok(Message::Close(_))) | None => return "closed by the client",
+                    Some(Err(_)) => return "connection broken",
+                    // Pongs and pings: proof of life is all they carry.
+                    Some(Ok(_)) => {}
+                }
             },
             notice = notices.recv() => match notice {
                 Ok(Notice::Appended { room_id, .. }) => session.catch_up(room_id).await,
                 Ok(Notice::Resync) | Err(RecvError::Lagged(_)) => session.catch_up_all().await,
-                Err(RecvError::Closed) => return,
+                Ok(Notice::Presence { room_id, people }) => session.show_presence(room_id, &people),
+                Ok(Notice::PresenceChanged { .. }) => {}
+                Err(RecvError::Closed) => return "server shutting down",
             },
-            _ = ping.tick() => session.outbox.push(Message::Ping(Default::default())),
+            _ = ticks.tick() => {
+                if last_heard.elapsed() > dead_after {
+                    // Nothing can reach the peer; a close frame would not either.
+                    return "dead: nothing heard from the client";
+                }
+                match session.session_end().await {
+                    None => {
+                        close(&mut sink, CLOSE_SESSION_EXPIRED, "session ended").await;
+                        return "session ended";
+                    }
+                    Some(end) if end != session_ends_at => {
+                        session_ends_at = end;
+                        warned = false;
+                        session_ends.as_mut().reset(Instant::now() + until(end));
+                    }
+                    Some(_) => {}
+                }
+                let warn_from = session_ends_at - chrono::Duration::from_std(WARN_BEFORE_SESSION_ENDS)
+                    .unwrap_or_default();
+                if !warned && chrono::Utc::now() >= warn_from {
+                    warned = true;
+                    session.send(&ServerMessage::SessionExpiring { at: session_ends_at });
+                }
+                session.outbox.push(Message::Ping(Default::default()));
+                session.send(&ServerMessage::Heartbeat);
+            }
         }
         for message in session.outbox.drain(..) {
             if sink.send(message).await.is_err() {
-                return;
+                return "connection broken";
             }
         }
     }
+}
+
+/// Time from now until `at`, zero if it has passed.
+fn until(at: chrono::DateTime<chrono::Utc>) -> Duration {
+    (at - chrono::Utc::now()).to_std().unwrap_or_default()
+}
+
+async fn close(sink: &mut SplitSink<WebSocket, Message>, code: u16, reason: &'static str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = sink.send(Message::Close(Some(frame))).await;
+}
+
+/// One subscribed room.
+#[derive(Debug, Clone, Copy)]
+struct Subscription {
+    /// The last sequence number sent.
+    last_seq: i64,
+    /// The person's role there, as last checked, and their body.
+    role: RoomRole,
+    body_id: Option<Uuid>,
 }
 
 /// One socket's state.
 struct Session {
     app: App,
     user: CurrentUser,
-    /// Subscribed rooms with the last sequence number sent for each.
-    rooms: HashMap<Uuid, i64>,
+    /// Names this socket's presence rows.
+    socket_id: Uuid,
+    rooms: HashMap<Uuid, Subscription>,
     /// Messages to send once the current step is done.
     outbox: Vec<Message>,
 }
 
 impl Session {
+    fn send(&mut self, message: &ServerMessage) {
+        self.outbox.push(json(message));
+    }
+
+    /// When the session behind the socket ends (leeway included), or `None`
+    /// once it was ended. A failed read keeps the socket: the next tick asks
+    /// again.
+    async fn session_end(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match repo::users::session_until(&self.app.db.read, self.user.session_id).await {
+            Ok(Some(ms)) => Some(
+                crate::db::from_millis(ms)
+                    + chrono::Duration::seconds(crate::auth::LEEWAY_SECONDS as i64),
+            ),
+            Ok(None) => None,
+            Err(err) => {
+                tracing::warn!(error = %err, "could not check a socket's session");
+                Some(self.user.session_expires_at)
+            }
+        }
+    }
+
     async fn on_client_message(&mut self, text: &str) {
         match serde_json::from_str::<ClientMessage>(text) {
             Ok(ClientMessage::Subscribe { room_id, after_seq }) => {
-                if self.reader(room_id).await.is_none() {
-                    self.refuse(room_id);
+                let Some((role, body_id)) = self.reader(room_id).await else {
+                    self.refuse(room_id).await;
                     return;
-                }
-                self.rooms.insert(room_id, after_seq.max(0));
-                self.outbox
-                    .push(json(&ServerMessage::Subscribed { room_id }));
+                };
+                let subscription = Subscription {
+                    last_seq: after_seq.max(0),
+                    role,
+                    body_id,
+                };
+                self.rooms.insert(room_id, subscription);
+                self.send(&ServerMessage::Subscribed { room_id });
                 self.catch_up(room_id).await;
+                self.enter(room_id, None).await;
             }
             Ok(ClientMessage::Unsubscribe { room_id }) => {
-                self.rooms.remove(&room_id);
+                if self.rooms.remove(&room_id).is_some() {
+                    self.leave(room_id).await;
+                }
             }
-            Err(err) => self.outbox.push(json(&ServerMessage::Refused {
+            Ok(ClientMessage::Presence { room_id, editing }) => {
+                if self.rooms.contains_key(&room_id) {
+                    self.enter(room_id, editing).await;
+                }
+            }
+            Err(err) => self.send(&ServerMessage::Refused {
                 room_id: None,
                 code: "bad_message".into(),
                 message: format!("The message was not understood: {err}"),
-            })),
+            }),
         }
+    }
+
+    /// Records where this socket is in a room, for everyone to see.
+    async fn enter(&mut self, room_id: Uuid, editing: Option<FormField>) {
+        let Some(subscription) = self.rooms.get(&room_id) else {
+            return;
+        };
+        let entering = repo::presence::Entering {
+            socket: self.socket_id,
+            instance: self.app.instance_id,
+            room_id,
+            user_id: self.user.id,
+            role: subscription.role,
+            body_id: subscription.body_id,
+            editing,
+        };
+        match repo::presence::enter(&self.app.db.write, &entering).await {
+            Ok(()) => crate::live::presence_changed(&self.app, room_id).await,
+            Err(err) => tracing::warn!(error = %err, "presence not recorded"),
+        }
+    }
+
+    async fn leave(&mut self, room_id: Uuid) {
+        match repo::presence::leave(&self.app.db.write, self.socket_id, Some(room_id)).await {
+            Ok(()) => crate::live::presence_changed(&self.app, room_id).await,
+            Err(err) => tracing::warn!(error = %err, "presence not removed"),
+        }
+    }
+
+    /// Passes on who is in a subscribed room, as far as this person may see
+    /// them: the office is seen by all, applicants by the applicants and the
+    /// office, a body's members by that body and the office.
+    fn show_presence(&mut self, room_id: Uuid, people: &[Present]) {
+        let Some(me) = self.rooms.get(&room_id).copied() else {
+            return;
+        };
+        let visible = people
+            .iter()
+            .filter(|person| policy::sees(me.role, me.body_id, presence_audience(person)));
+        let more = visible.clone().count().saturating_sub(PRESENCE_LISTED) as u32;
+        let people = visible
+            .take(PRESENCE_LISTED)
+            .map(|person| PresentPerson {
+                user_id: person.user_id,
+                display_name: person.display_name.clone(),
+                role: person.role,
+                editing: person.editing,
+            })
+            .collect();
+        self.send(&ServerMessage::Presence {
+            room_id,
+            people,
+            more,
+        });
     }
 
     /// The caller's role in the room (and body), or `None` without access.
@@ -156,13 +331,15 @@ impl Session {
         }
     }
 
-    fn refuse(&mut self, room_id: Uuid) {
-        self.rooms.remove(&room_id);
-        self.outbox.push(json(&ServerMessage::Refused {
+    async fn refuse(&mut self, room_id: Uuid) {
+        if self.rooms.remove(&room_id).is_some() {
+            self.leave(room_id).await;
+        }
+        self.send(&ServerMessage::Refused {
             room_id: Some(room_id),
             code: "no_access".into(),
             message: "You have no access to this room (any more).".into(),
-        }));
+        });
     }
 
     async fn catch_up_all(&mut self) {
@@ -173,16 +350,17 @@ impl Session {
     }
 
     /// Sends what the socket has not seen of a subscribed room. Access is
-    /// checked every time, so someone removed stops receiving at once.
+    /// checked every time, so someone removed stops receiving at once, and
+    /// someone whose role changed sees from then on what the new role sees.
     async fn catch_up(&mut self, room_id: Uuid) {
-        let Some(&after) = self.rooms.get(&room_id) else {
+        let Some(&subscription) = self.rooms.get(&room_id) else {
             return;
         };
         let Some((role, body)) = self.reader(room_id).await else {
-            self.refuse(room_id);
+            self.refuse(room_id).await;
             return;
         };
-        let mut last = after;
+        let mut last = subscription.last_seq;
         loop {
             let batch =
                 match events::read_after(&self.app.db.read, room_id, last, REPLAY_BATCH).await {
@@ -197,14 +375,36 @@ impl Session {
                 last = event.seq;
                 // Entries meant for others leave a gap in the sequence.
                 if policy::sees(role, body, event.payload.audience()) {
-                    self.outbox.push(json(&ServerMessage::Event { event }));
+                    self.send(&ServerMessage::Event { event });
                 }
             }
             if !full {
                 break;
             }
         }
-        self.rooms.insert(room_id, last);
+        let changed_role = role != subscription.role || body != subscription.body_id;
+        self.rooms.insert(
+            room_id,
+            Subscription {
+                last_seq: last,
+                role,
+                body_id: body,
+            },
+        );
+        if changed_role {
+            self.enter(room_id, None).await;
+        }
+    }
+}
+
+/// Who may see that a person is in the room, by their role there.
+fn presence_audience(person: &Present) -> Audience {
+    match (person.role, person.body_id) {
+        (RoomRole::Caseworker, _) => Audience::Everyone,
+        (RoomRole::ConsultedBody, Some(body_id)) => Audience::Body(body_id),
+        // A body member without a body cannot be; show them to the office only.
+        (RoomRole::ConsultedBody, None) => Audience::Office,
+        _ => Audience::Parties,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod documents;
+pub mod form;
 pub mod health;
 pub mod invitations;
 pub mod live;

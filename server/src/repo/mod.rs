@@ -1,8 +1,10 @@
 //! The SQL of the case room, one module per table family. Handlers call these;
 //! the rules about who may do what stay in `domain`.
 
+pub mod form;
 pub mod notifications;
 pub mod offices;
+pub mod presence;
 pub mod procedure;
 pub mod rooms;
 pub mod uploads;

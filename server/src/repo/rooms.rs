@@ -372,6 +372,32 @@ pub async fn add_member(
     Ok(())
 }
 
+/// Takes a person out of the room; returns their role and name, or `None`
+/// when they were no member.
+pub async fn remove_member(
+    tx: &mut Tx,
+    room_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<(RoomRole, String)>, sqlx::Error> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT m.role, u.display_name FROM room_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.room_id = $1 AND m.user_id = $2",
+    )
+    .bind(room_id.to_string())
+    .bind(user_id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((role, name)) = row else {
+        return Ok(None);
+    };
+    sqlx::query("DELETE FROM room_members WHERE room_id = $1 AND user_id = $2")
+        .bind(room_id.to_string())
+        .bind(user_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(RoomRole::parse(&role).map(|role| (role, name)))
+}
+
 pub async fn has_member_in_role<'e>(
     db: impl sqlx::Executor<'e, Database = sqlx::Any>,
     room_id: Uuid,
@@ -859,6 +885,11 @@ pub async fn view(db: &AnyPool, ctx: &RoomContext, user_id: Uuid) -> Result<Room
             Vec::new()
         } else {
             signatures(db, &room.id).await?
+        },
+        form: if ctx.role == RoomRole::ConsultedBody {
+            Vec::new()
+        } else {
+            super::form::all(db, &room.id).await?
         },
         assigned_to: room.assignee(),
         missing_items: if ctx.role == RoomRole::ConsultedBody {

@@ -213,6 +213,17 @@ pub async fn session_active(db: &AnyPool, id: Uuid, user_id: Uuid) -> Result<boo
     Ok(row.is_some())
 }
 
+/// When a session ends (milliseconds since the epoch), or `None` when it was
+/// revoked or never existed.
+pub async fn session_until(db: &AnyPool, id: Uuid) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT expires_at FROM sessions WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id.to_string())
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(at,)| at))
+}
+
 pub async fn revoke_session(tx: &mut Tx, id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(db::to_millis(db::now()))

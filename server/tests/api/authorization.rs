@@ -33,6 +33,8 @@ const ROLES: [&str; 11] = [
 struct Scene {
     office: Uuid,
     draft: RoomView,
+    /// The other applicant in the draft and the submitted room.
+    other_applicant: Uuid,
     submitted: RoomView,
     draft_version: Uuid,
     /// The builder's resumable uploads in the draft: one begun, one with
@@ -264,6 +266,44 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}/invitations", s.draft.id),
             body: |_| Some(json!({"email": "neu@example.de", "role": "other_applicant"})),
             expected: [401, 404, 201, 403, 403, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::DELETE,
+            template: "/api/rooms/{room_id}/members/{user_id}",
+            path: |s| format!("/api/rooms/{}/members/{}", s.draft.id, s.other_applicant),
+            body: no_body,
+            // Once the builder has taken them out, the other applicant is an
+            // outsider to the room.
+            expected: [401, 404, 200, 403, 404, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::DELETE,
+            template: "/api/rooms/{room_id}/members/{user_id}",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/members/{}",
+                    s.submitted.id, s.other_applicant
+                )
+            },
+            body: no_body,
+            // The office sees the submitted room, and may not change who is in it.
+            expected: [401, 404, 200, 403, 404, 403, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::PUT,
+            template: "/api/rooms/{room_id}/form/{field}",
+            path: |s| format!("/api/rooms/{}/form/parcel", s.draft.id),
+            // The same value each time: after the first write the others
+            // change nothing, whatever version they name.
+            body: |_| Some(json!({"value": "Flur 2, Flurstück 17", "base_version": 0})),
+            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::PUT,
+            template: "/api/rooms/{room_id}/form/{field}",
+            path: |s| format!("/api/rooms/{}/form/parcel", s.submitted.id),
+            body: |_| Some(json!({"value": "Flur 9", "base_version": 0})),
+            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -900,6 +940,7 @@ async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
         .json();
     Scene {
         office,
+        other_applicant: other.id,
         procedure_type: procedure_types[0].clone(),
         draft_version: document.versions[0].id,
         draft_upload,

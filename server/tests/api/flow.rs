@@ -79,9 +79,10 @@ async fn builder_and_designer_submit_and_the_caseworker_starts_the_check() {
         let view = person.room(room.id).await;
         assert_eq!(view.status, RoomStatus::CompletenessCheck);
         assert_eq!(view.next_actor, NextActor::Office);
-        // The applicants wait; only the builder could still withdraw.
+        // The applicants wait; only the builder could still withdraw, or
+        // take someone out of the room.
         let expected = match person.id == builder.id {
-            true => vec![RoomAction::Withdraw],
+            true => vec![RoomAction::RemoveMember, RoomAction::Withdraw],
             false => vec![],
         };
         assert_eq!(view.allowed, expected, "applicants wait");

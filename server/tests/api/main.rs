@@ -10,6 +10,7 @@ mod contract;
 mod crash;
 mod documents;
 mod flow;
+mod form;
 mod live;
 mod memory;
 mod notifications;

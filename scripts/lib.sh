@@ -151,7 +151,11 @@ start_server() {
     step "serving on $BASE_URL"
     (server_exec serve) >"$WORK_DIR/server.log" 2>&1 &
     SERVER_PID=$!
+    wait_until_healthy
+}
 
+# Waits until the server started as SERVER_PID answers /healthz.
+wait_until_healthy() {
     local i
     for ((i = 0; i < 300; i++)); do
         if curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null; then

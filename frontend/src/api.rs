@@ -11,11 +11,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
     BodyView, ClientConfig, CreateProcedureTypeRequest, CreateRoomRequest, DecisionRequest,
-    DocumentView, ExtensionRequest, FeePaymentRequest, InboxItem, InvitationAccepted,
-    InvitationCreated, InvitationPreview, InviteRequest, LoginRequest, Me, MissingItemsRequest,
-    NotificationPreferences, OfficeSummary, Problem, ProcedureType, QueueItem, ReasonRequest,
-    RegisterRequest, RoomEvent, RoomStatus, RoomSummary, RoomView, StartUpload,
-    StatementRequestsCreate, StatementSubmit, UpdateProcedureTypeRequest, UploadView,
+    DocumentView, ExtensionRequest, FeePaymentRequest, FormField, FormFieldView, FormFieldWrite,
+    InboxItem, InvitationAccepted, InvitationCreated, InvitationPreview, InviteRequest,
+    LoginRequest, Me, MissingItemsRequest, NotificationPreferences, OfficeSummary, Problem,
+    ProcedureType, QueueItem, ReasonRequest, RegisterRequest, RoomEvent, RoomStatus, RoomSummary,
+    RoomView, StartUpload, StatementRequestsCreate, StatementSubmit, UpdateProcedureTypeRequest,
+    UploadView,
 };
 use uuid::Uuid;
 
@@ -111,6 +112,24 @@ pub async fn list_events(room_id: Uuid, after_seq: i64) -> ApiResult<Vec<RoomEve
         "/api/rooms/{room_id}/events?after_seq={after_seq}"
     ))
     .await
+}
+
+/// Saves one field of the application form, based on `base_version`. A
+/// `stale_field` problem carries the field as it stands (`current`).
+pub async fn update_form_field(
+    room_id: Uuid,
+    field: FormField,
+    write: &FormFieldWrite,
+) -> ApiResult<FormFieldView> {
+    let url = format!("/api/rooms/{room_id}/form/{}", field.as_str());
+    let request = mutating(Request::put(&url)).json(write);
+    read_json(send(request).await?).await
+}
+
+/// Takes a designer or another applicant out of the room (the builder).
+pub async fn remove_member(room_id: Uuid, user_id: Uuid) -> ApiResult<RoomView> {
+    let url = format!("/api/rooms/{room_id}/members/{user_id}");
+    read_json(send(mutating(Request::delete(&url)).build()).await?).await
 }
 
 pub async fn sign_application(room_id: Uuid) -> ApiResult<RoomView> {

@@ -5,9 +5,9 @@
 //! closure with `i18n.get_locale()` re-renders when the language changes.
 
 use shared::{
-    DeadlineKind, DeadlineView, DecisionOutcome, DocumentCategory, EventPayload, MemberView,
-    NextActor, NotificationKind, ProcedureTypeSummary, RequestStatus, RoomEvent, RoomRole,
-    RoomStatus, Verdict,
+    DeadlineKind, DeadlineView, DecisionOutcome, DocumentCategory, EventPayload, FormField,
+    MemberView, NextActor, NotificationKind, ProcedureTypeSummary, RequestStatus, RoomEvent,
+    RoomRole, RoomStatus, Verdict,
 };
 
 use crate::api::ApiError;
@@ -80,6 +80,19 @@ pub fn notification_hint(locale: Locale, kind: NotificationKind) -> String {
             td_string!(locale, notification_hint.deadline_reminder)
         }
         NotificationKind::DeadlineMissed => td_string!(locale, notification_hint.deadline_missed),
+    }
+    .to_string()
+}
+
+pub fn form_field(locale: Locale, field: FormField) -> String {
+    match field {
+        FormField::ProjectDescription => td_string!(locale, application.project_description),
+        FormField::Parcel => td_string!(locale, application.parcel),
+        FormField::BuildingUse => td_string!(locale, application.building_use),
+        FormField::BuildingClass => td_string!(locale, application.building_class),
+        FormField::Storeys => td_string!(locale, application.storeys),
+        FormField::GrossFloorArea => td_string!(locale, application.gross_floor_area),
+        FormField::ConstructionCost => td_string!(locale, application.construction_cost),
     }
     .to_string()
 }
@@ -216,6 +229,27 @@ pub fn event(locale: Locale, event: &RoomEvent, members: &[MemberView]) -> Strin
         } => {
             let role = role(locale, *joined);
             td_string!(locale, history.member_joined, name = display_name, role)
+        }
+        EventPayload::MemberRemoved {
+            display_name,
+            role: removed,
+            ..
+        } => {
+            let role = role(locale, *removed);
+            td_string!(
+                locale,
+                history.member_removed,
+                actor,
+                name = display_name,
+                role
+            )
+        }
+        EventPayload::FormFieldChanged { field, value, .. } => {
+            let field = form_field(locale, *field);
+            match value.is_empty() {
+                true => td_string!(locale, history.form_field_cleared, actor, field),
+                false => td_string!(locale, history.form_field_changed, actor, field, value),
+            }
         }
         EventPayload::DocumentUploaded {
             file_name,
@@ -402,6 +436,7 @@ mod tests {
             code: code.into(),
             field: None,
             error_id: error_id.map(Into::into),
+            current: None,
         })
     }
 

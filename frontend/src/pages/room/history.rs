@@ -17,6 +17,7 @@ const SHOWN: usize = 50;
 /// The kinds of entries one can filter by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    Form,
     Documents,
     Signatures,
     Procedure,
@@ -25,7 +26,8 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 5] = [
+    const ALL: [Kind; 6] = [
+        Kind::Form,
         Kind::Documents,
         Kind::Signatures,
         Kind::Procedure,
@@ -36,6 +38,7 @@ impl Kind {
     fn of(payload: &EventPayload) -> Kind {
         use EventPayload as E;
         match payload {
+            E::FormFieldChanged { .. } => Kind::Form,
             E::DocumentUploaded { .. } | E::DocumentDownloaded { .. } => Kind::Documents,
             E::SignatureGiven { .. } | E::SignatureWithdrawn { .. } => Kind::Signatures,
             E::CaseNumberAssigned { .. }
@@ -54,14 +57,16 @@ impl Kind {
             | E::StatementRequestWithdrawn { .. }
             | E::StatementRequestReopened { .. }
             | E::StatementReleased { .. } => Kind::Participation,
-            E::RoomCreated { .. } | E::MemberInvited { .. } | E::MemberJoined { .. } => {
-                Kind::Members
-            }
+            E::RoomCreated { .. }
+            | E::MemberInvited { .. }
+            | E::MemberJoined { .. }
+            | E::MemberRemoved { .. } => Kind::Members,
         }
     }
 
     fn key(self) -> &'static str {
         match self {
+            Kind::Form => "form",
             Kind::Documents => "documents",
             Kind::Signatures => "signatures",
             Kind::Procedure => "procedure",
@@ -72,6 +77,7 @@ impl Kind {
 
     fn label(self, locale: Locale) -> String {
         match self {
+            Kind::Form => td_string!(locale, history.kind_form),
             Kind::Documents => td_string!(locale, history.kind_documents),
             Kind::Signatures => td_string!(locale, history.kind_signatures),
             Kind::Procedure => td_string!(locale, history.kind_procedure),

@@ -21,6 +21,18 @@ pub fn Members() -> impl IntoView {
     let room = use_room();
     let session = use_session();
     let me = move || session.me().map(|me| me.id);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let remove = move |user_id: uuid::Uuid, name: String| {
+        let question = t_string!(i18n, members.remove_confirm, name = name.clone()).to_string();
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        let done = t_string!(i18n, members.removed, name).to_string();
+        room.run_action(busy, error, done, "members-heading", move |room_id| {
+            api::remove_member(room_id, user_id)
+        });
+    };
     let members = move || {
         let locale = i18n.get_locale();
         room.view.with(|r| {
@@ -29,11 +41,30 @@ pub fn Members() -> impl IntoView {
                 .map(|m| {
                     let joined = format::date_time(locale, &m.joined_at);
                     let you = (Some(m.user_id) == me()).then(|| t_string!(i18n, members.you));
+                    let removable = room.allows(RoomAction::RemoveMember)
+                        && m.role != RoomRole::Builder
+                        && Some(m.user_id) != me();
+                    let (user_id, name) = (m.user_id, m.display_name.clone());
+                    let label = t_string!(i18n, members.remove_label, name = name.clone()).to_string();
+                    let button = removable.then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="secondary small"
+                                aria-label=label
+                                disabled=busy
+                                on:click=move |_| remove(user_id, name.clone())
+                            >
+                                {t!(i18n, members.remove)}
+                            </button>
+                        }
+                    });
                     view! {
                         <li>
                             <span class="name">{m.display_name.clone()} " " {you}</span>
                             <span class="role">{labels::role(locale, m.role)}</span>
                             <span class="meta">{t_string!(i18n, members.joined, date = joined)}</span>
+                            {button}
                         </li>
                     }
                 })
@@ -42,8 +73,9 @@ pub fn Members() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="members-heading">
-            <h2 id="members-heading">{t!(i18n, members.heading)}</h2>
+            <h2 id="members-heading" tabindex="-1">{t!(i18n, members.heading)}</h2>
             <ul class="members">{members}</ul>
+            <ErrorMessage error/>
         </section>
     }
 }

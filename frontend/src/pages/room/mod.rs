@@ -8,6 +8,7 @@
 
 mod decision;
 mod documents;
+mod form;
 mod history;
 mod members;
 mod participation;
@@ -29,7 +30,7 @@ use crate::components::{
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels;
-use crate::live::{Connection, follow_room};
+use crate::live::{Connection, Live, follow_room};
 use crate::pages::rooms::StatusBadge;
 use crate::session::use_session;
 
@@ -177,7 +178,7 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
     });
 
     let me = session.me().map(|me| me.id);
-    let connection = follow_room(id, initial.last_seq, move |event| {
+    let live = follow_room(id, initial.last_seq, move |event| {
         // What the person did themselves, they were told about already.
         if event.actor.as_ref().map(|a| a.user_id) != me {
             let members = room.view.with_untracked(|r| r.members.clone());
@@ -186,12 +187,14 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
         room.merge_events(vec![event]);
         room.reload();
     });
+    provide_context(live);
 
     view! {
-        <RoomHeader connection/>
+        <RoomHeader live/>
         <div class="room-grid">
             <div class="room-main">
                 <signatures::Actions/>
+                <form::ApplicationForm/>
                 <procedure::MissingItems/>
                 <procedure::Check/>
                 <decision::Decision/>
@@ -212,7 +215,8 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
 }
 
 #[component]
-fn RoomHeader(connection: ReadSignal<Connection>) -> impl IntoView {
+fn RoomHeader(live: Live) -> impl IntoView {
+    let connection = live.connection;
     let i18n = use_i18n();
     let room = use_room();
     let session = use_session();
@@ -262,10 +266,71 @@ fn RoomHeader(connection: ReadSignal<Connection>) -> impl IntoView {
             <h1 id="room-title" tabindex="-1">{move || room.view.with(|r| r.title.clone())}</h1>
             <LiveIndicator connection/>
         </div>
+        <SessionEnding live/>
+        <Present live/>
         <div class="room-summary">
             <div class="status-panel">{status}</div>
             {facts}
         </div>
+    }
+}
+
+/// Who else has the room open now, and what they are editing.
+#[component]
+fn Present(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let me = session.me().map(|me| me.id);
+    let others = move || {
+        live.present
+            .get()
+            .into_iter()
+            .filter(|p| Some(p.user_id) != me)
+            .collect::<Vec<_>>()
+    };
+    move || {
+        let others = others();
+        (!others.is_empty()).then(|| {
+            let locale = i18n.get_locale();
+            let people = others
+                .into_iter()
+                .map(|p| {
+                    let role = labels::role(locale, p.role);
+                    let doing = p.editing.map(|field| {
+                        let field = labels::form_field(locale, field);
+                        format!(" – {}", t_string!(i18n, presence.editing, field))
+                    });
+                    view! {
+                        <li>
+                            <span class="dot" aria-hidden="true"></span>
+                            {p.display_name} " (" {role} ")" {doing}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="present" aria-labelledby="present-heading">
+                    <h2 id="present-heading" class="small-heading">{t!(i18n, presence.heading)}</h2>
+                    <ul class="present-list">{people}</ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// The server's warning that the session ends soon: save, then log in again.
+#[component]
+fn SessionEnding(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        live.session_ends.get().map(|at| {
+            let time = format::date_time(i18n.get_locale(), &at);
+            view! {
+                <p class="message warning" role="status">
+                    {t_string!(i18n, presence.session_ending, time)}
+                </p>
+            }
+        })
     }
 }
 

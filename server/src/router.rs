@@ -20,8 +20,8 @@ use utoipa_axum::routes;
 use crate::app::App;
 use crate::error::ApiError;
 use crate::handlers::{
-    auth, documents, health, invitations, live, notifications, offices, procedure, procedure_types,
-    queue, rooms, uploads,
+    auth, documents, health, invitations, live, messages, notifications, offices, procedure,
+    procedure_types, queue, rooms, uploads,
 };
 
 /// The header every state-changing API request must carry. A page of another
@@ -104,6 +104,9 @@ pub fn api() -> OpenApiRouter<App> {
             uploads::cancel_upload
         ))
         .routes(routes!(uploads::complete_upload))
+        .routes(routes!(messages::list_threads, messages::start_thread))
+        .routes(routes!(messages::post_message))
+        .routes(routes!(messages::mark_thread_read))
         .routes(routes!(queue::list_queue))
         .routes(routes!(live::live_socket))
 }

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod health;
 pub mod invitations;
 pub mod live;
+pub mod messages;
 pub mod notifications;
 pub mod offices;
 pub mod procedure;

@@ -1,6 +1,7 @@
 //! The SQL of the case room, one module per table family. Handlers call these;
 //! the rules about who may do what stay in `domain`.
 
+pub mod messages;
 pub mod notifications;
 pub mod offices;
 pub mod procedure;

@@ -22,15 +22,17 @@ enum Kind {
     Procedure,
     Participation,
     Members,
+    Messages,
 }
 
 impl Kind {
-    const ALL: [Kind; 5] = [
+    const ALL: [Kind; 6] = [
         Kind::Documents,
         Kind::Signatures,
         Kind::Procedure,
         Kind::Participation,
         Kind::Members,
+        Kind::Messages,
     ];
 
     fn of(payload: &EventPayload) -> Kind {
@@ -57,6 +59,7 @@ impl Kind {
             E::RoomCreated { .. } | E::MemberInvited { .. } | E::MemberJoined { .. } => {
                 Kind::Members
             }
+            E::ThreadStarted { .. } | E::MessagePosted { .. } => Kind::Messages,
         }
     }
 
@@ -67,6 +70,7 @@ impl Kind {
             Kind::Procedure => "procedure",
             Kind::Participation => "participation",
             Kind::Members => "members",
+            Kind::Messages => "messages",
         }
     }
 
@@ -77,6 +81,7 @@ impl Kind {
             Kind::Procedure => td_string!(locale, history.kind_procedure),
             Kind::Participation => td_string!(locale, history.kind_participation),
             Kind::Members => td_string!(locale, history.kind_members),
+            Kind::Messages => td_string!(locale, messages.history_kind),
         }
         .to_string()
     }

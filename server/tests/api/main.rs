@@ -12,6 +12,7 @@ mod documents;
 mod flow;
 mod live;
 mod memory;
+mod messages;
 mod notifications;
 mod offices;
 mod procedure;

@@ -151,7 +151,7 @@ test('the caseworker writes a note and a message; the builder sees only the mess
     const thread = threadButton(builderPage, question);
     await expect(thread).toBeVisible({ timeout: 15_000 });
     await expect(thread).toContainText('1 ungelesen');
-    await expect(messagesSection(builderPage).getByRole('heading')).toContainText('1 ungelesen');
+    await expect(find.heading(builderPage, /^Nachrichten/)).toContainText('1 ungelesen');
     await expect(messagesSection(builderPage)).not.toContainText('Interne Notiz');
     await expect(builderPage.getByText(note)).toHaveCount(0);
     await check.staysTheSamePage(builderPage);

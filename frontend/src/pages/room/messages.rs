@@ -90,7 +90,9 @@ pub fn Messages() -> impl IntoView {
         })
     });
     Effect::new(move || {
-        newest.track();
+        // Read, not only tracked: a memo nobody has read never computes,
+        // and so never learns that the log changed.
+        let _ = newest.get();
         state.load();
     });
     // The open thread is read: said to the server whenever it has news.
@@ -297,7 +299,8 @@ fn Mentions(
             .filter(|p| Some(p.user_id) != me)
             .collect();
         if others.is_empty() {
-            return view! { <p class="hint">{t!(i18n, messages.no_one_to_mention)}</p> }.into_any();
+            return view! { <li class="hint">{t!(i18n, messages.no_one_to_mention)}</li> }
+                .into_any();
         }
         others
             .into_iter()
@@ -333,7 +336,7 @@ fn Mentions(
                 .collect()
         });
         if shown.is_empty() {
-            return view! { <p class="hint">{t!(i18n, messages.no_documents)}</p> }.into_any();
+            return view! { <li class="hint">{t!(i18n, messages.no_documents)}</li> }.into_any();
         }
         shown
             .into_iter()
@@ -408,6 +411,7 @@ fn ReplyForm(state: Threads, thread_id: Uuid) -> impl IntoView {
         let room_id = state.room_id();
         busy.set(true);
         error.set(None);
+        let posted = td_string!(i18n.get_locale_untracked(), messages.posted).to_string();
         spawn_local(async move {
             match api::post_message(room_id, thread_id, &request).await {
                 Ok(_) => {
@@ -415,10 +419,7 @@ fn ReplyForm(state: Threads, thread_id: Uuid) -> impl IntoView {
                     mentions.set(Vec::new());
                     documents.set(Vec::new());
                     key.set_value(api::random_key());
-                    state
-                        .room
-                        .announcer
-                        .announce(t_string!(i18n, messages.posted));
+                    state.room.announcer.announce(posted);
                     state.load();
                 }
                 Err(err) => error.set(Some(err)),
@@ -497,6 +498,7 @@ fn NewThread(state: Threads) -> impl IntoView {
         let room_id = state.room_id();
         busy.set(true);
         error.set(None);
+        let started = td_string!(i18n.get_locale_untracked(), messages.started).to_string();
         spawn_local(async move {
             match api::start_thread(room_id, &request).await {
                 Ok(thread) => {
@@ -506,10 +508,7 @@ fn NewThread(state: Threads) -> impl IntoView {
                     documents.set(Vec::new());
                     key.set_value(api::random_key());
                     state.open.set(Some(thread.id));
-                    state
-                        .room
-                        .announcer
-                        .announce(t_string!(i18n, messages.started));
+                    state.room.announcer.announce(started);
                     state.load();
                 }
                 Err(err) => error.set(Some(err)),

@@ -356,7 +356,7 @@ fn Mentions(
                             on:change=move |ev| {
                                 toggle(documents, document_id, event_target_checked(&ev))
                             }/>
-                        <label for=id>{category} ": " {name}</label>
+                        <label for=id>{name} " (" {category} ")"</label>
                     </li>
                 }
             })

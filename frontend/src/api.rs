@@ -13,10 +13,10 @@ use shared::{
     BodyView, ClientConfig, CreateProcedureTypeRequest, CreateRoomRequest, DecisionRequest,
     DocumentView, ExtensionRequest, FeePaymentRequest, FormField, FormFieldView, FormFieldWrite,
     InboxItem, InvitationAccepted, InvitationCreated, InvitationPreview, InviteRequest,
-    LoginRequest, Me, MissingItemsRequest, NotificationPreferences, OfficeSummary, Problem,
-    ProcedureType, QueueItem, ReasonRequest, RegisterRequest, RoomEvent, RoomStatus, RoomSummary,
-    RoomView, StartUpload, StatementRequestsCreate, StatementSubmit, UpdateProcedureTypeRequest,
-    UploadView,
+    LoginRequest, MarkThreadRead, Me, MessagesView, MissingItemsRequest, NotificationPreferences,
+    OfficeSummary, PostMessage, Problem, ProcedureType, QueueItem, ReasonRequest, RegisterRequest,
+    RoomEvent, RoomStatus, RoomSummary, RoomView, StartThread, StartUpload,
+    StatementRequestsCreate, StatementSubmit, ThreadView, UpdateProcedureTypeRequest, UploadView,
 };
 use uuid::Uuid;
 
@@ -277,6 +277,37 @@ pub async fn record_fee_payment(room_id: Uuid, paid: bool) -> ApiResult<RoomView
 
 pub async fn list_inbox() -> ApiResult<Vec<InboxItem>> {
     get_json("/api/inbox").await
+}
+
+// ---------------------------------------------------------------- messages
+
+/// The room's threads the caller reads, with unread counts.
+pub async fn list_threads(room_id: Uuid) -> ApiResult<MessagesView> {
+    get_json(&format!("/api/rooms/{room_id}/threads")).await
+}
+
+/// Starts a thread; the same `client_key` again answers the same thread.
+pub async fn start_thread(room_id: Uuid, request: &StartThread) -> ApiResult<ThreadView> {
+    post_json(&format!("/api/rooms/{room_id}/threads"), request).await
+}
+
+pub async fn post_message(
+    room_id: Uuid,
+    thread_id: Uuid,
+    request: &PostMessage,
+) -> ApiResult<ThreadView> {
+    let url = format!("/api/rooms/{room_id}/threads/{thread_id}/messages");
+    post_json(&url, request).await
+}
+
+/// Marks the thread read up to `up_to`; answers the threads anew.
+pub async fn mark_thread_read(
+    room_id: Uuid,
+    thread_id: Uuid,
+    up_to: Uuid,
+) -> ApiResult<MessagesView> {
+    let url = format!("/api/rooms/{room_id}/threads/{thread_id}/read");
+    post_json(&url, &MarkThreadRead { up_to }).await
 }
 
 // ---------------------------------------------------------------- office

@@ -63,6 +63,7 @@ pub fn notification_kind(locale: Locale, kind: NotificationKind) -> String {
             td_string!(locale, notification_kind.deadline_reminder)
         }
         NotificationKind::DeadlineMissed => td_string!(locale, notification_kind.deadline_missed),
+        NotificationKind::Mention => td_string!(locale, messages.notification_kind),
     }
     .to_string()
 }
@@ -80,6 +81,7 @@ pub fn notification_hint(locale: Locale, kind: NotificationKind) -> String {
             td_string!(locale, notification_hint.deadline_reminder)
         }
         NotificationKind::DeadlineMissed => td_string!(locale, notification_hint.deadline_missed),
+        NotificationKind::Mention => td_string!(locale, messages.notification_hint),
     }
     .to_string()
 }
@@ -354,6 +356,12 @@ pub fn event(locale: Locale, event: &RoomEvent, members: &[MemberView]) -> Strin
         EventPayload::FeePaymentRecorded { paid: false } => {
             td_string!(locale, history.fee_unpaid, actor)
         }
+        EventPayload::ThreadStarted { subject, .. } => {
+            td_string!(locale, messages.history_thread_started, actor, subject)
+        }
+        EventPayload::MessagePosted { .. } => {
+            td_string!(locale, messages.history_message_posted, actor)
+        }
     }
     .to_string()
 }
@@ -393,6 +401,7 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
         "deadline_not_missed" => td_string!(locale, problem.deadline_not_missed),
         "already_requested" => td_string!(locale, problem.already_requested),
         "stale_write" => td_string!(locale, problem.stale_write),
+        "room_finished" => td_string!(locale, messages.room_finished),
         "duplicate_key" => td_string!(locale, problem.duplicate_key),
         "csrf_header_missing" => td_string!(locale, problem.csrf_header_missing),
         "unavailable" => td_string!(locale, problem.unavailable),

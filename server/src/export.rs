@@ -261,6 +261,7 @@ fn index_html(room: &RoomView, events: &[RoomEvent], links: &[(String, String, i
             )
         })
         .collect();
+    let messages = messages_html(events);
     let case = room.case_number.as_deref().map(escape).unwrap_or_default();
     format!(
         "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -271,6 +272,7 @@ fn index_html(room: &RoomView, events: &[RoomEvent], links: &[(String, String, i
          <h2>Verlauf</h2>\n<table>\n<thead><tr><th scope=\"col\">Nr.</th>\
          <th scope=\"col\">Zeit (UTC)</th><th scope=\"col\">Von</th>\
          <th scope=\"col\">Eintrag</th></tr></thead>\n<tbody>\n{log}</tbody>\n</table>\n\
+         {messages}\
          <p>Alle Angaben in <a href=\"room.json\">room.json</a>, der Verlauf in \
          <a href=\"events.jsonl\">events.jsonl</a>, die Prüfsummen in \
          <a href=\"manifest.json\">manifest.json</a>.</p>\n\
@@ -278,6 +280,63 @@ fn index_html(room: &RoomView, events: &[RoomEvent], links: &[(String, String, i
         site = escape(&room.site_address),
         status = room.status.as_str(),
     )
+}
+
+/// The messages of the log, thread by thread in the order they started,
+/// each with its readers; empty when there are none.
+fn messages_html(events: &[RoomEvent]) -> String {
+    use shared::{EventPayload, ThreadVisibility};
+    let mut threads: Vec<(uuid::Uuid, String, Vec<String>)> = Vec::new();
+    for e in events {
+        let actor = e
+            .actor
+            .as_ref()
+            .map(|a| a.display_name.as_str())
+            .unwrap_or("System");
+        let line = |text: &str| {
+            format!(
+                "<li>{} · {}:<br>\n{}</li>\n",
+                escape(actor),
+                e.at.to_rfc3339(),
+                escape(text).replace('\n', "<br>\n")
+            )
+        };
+        match &e.payload {
+            EventPayload::ThreadStarted {
+                thread_id,
+                subject,
+                visibility,
+                text,
+                ..
+            } => {
+                let readers = match visibility {
+                    ThreadVisibility::Room => "ganzer Vorgangsraum",
+                    ThreadVisibility::Office => "nur Bauaufsichtsbehörde",
+                    ThreadVisibility::Body { .. } => {
+                        "Bauaufsichtsbehörde und eine beteiligte Stelle"
+                    }
+                };
+                let heading = format!("{} ({readers})", escape(subject));
+                threads.push((*thread_id, heading, vec![line(text)]));
+            }
+            EventPayload::MessagePosted {
+                thread_id, text, ..
+            } => {
+                if let Some(thread) = threads.iter_mut().find(|t| t.0 == *thread_id) {
+                    thread.2.push(line(text));
+                }
+            }
+            _ => {}
+        }
+    }
+    if threads.is_empty() {
+        return String::new();
+    }
+    let body: String = threads
+        .into_iter()
+        .map(|(_, heading, lines)| format!("<h3>{heading}</h3>\n<ul>\n{}</ul>\n", lines.concat()))
+        .collect();
+    format!("<h2>Nachrichten</h2>\n{body}")
 }
 
 #[cfg(test)]
@@ -293,5 +352,48 @@ mod tests {
         );
         assert_eq!(safe_name(".."), "unnamed");
         assert_eq!(safe_name("a\u{0007}b.pdf"), "a_b.pdf");
+    }
+
+    #[test]
+    fn the_record_shows_each_thread_with_its_readers_and_messages() {
+        use shared::{EventPayload, ThreadVisibility};
+        let thread_id = uuid::Uuid::now_v7();
+        let event = |seq, payload| RoomEvent {
+            room_id: uuid::Uuid::nil(),
+            seq,
+            at: chrono::DateTime::UNIX_EPOCH,
+            actor: None,
+            payload,
+        };
+        let events = [
+            event(
+                1,
+                EventPayload::ThreadStarted {
+                    thread_id,
+                    subject: "Zufahrt <breit>".into(),
+                    visibility: ThreadVisibility::Office,
+                    message_id: uuid::Uuid::now_v7(),
+                    text: "Zeile 1\nZeile 2".into(),
+                    mentions: vec![],
+                    document_ids: vec![],
+                },
+            ),
+            event(
+                2,
+                EventPayload::MessagePosted {
+                    thread_id,
+                    visibility: ThreadVisibility::Office,
+                    message_id: uuid::Uuid::now_v7(),
+                    text: "Antwort".into(),
+                    mentions: vec![],
+                    document_ids: vec![],
+                },
+            ),
+        ];
+        let html = messages_html(&events);
+        assert!(html.contains("<h3>Zufahrt &lt;breit&gt; (nur Bauaufsichtsbehörde)</h3>"));
+        assert!(html.contains("Zeile 1<br>\nZeile 2"));
+        assert!(html.find("Zeile 2").unwrap() < html.find("Antwort").unwrap());
+        assert_eq!(messages_html(&events[..0]), "");
     }
 }

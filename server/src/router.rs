@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 use crate::app::App;
 use crate::error::ApiError;
 use crate::handlers::{
-    auth, documents, form, health, invitations, live, notifications, offices, procedure,
+    auth, documents, form, health, invitations, live, messages, notifications, offices, procedure,
     procedure_types, queue, rooms, uploads,
 };
 
@@ -106,6 +106,9 @@ pub fn api() -> OpenApiRouter<App> {
             uploads::cancel_upload
         ))
         .routes(routes!(uploads::complete_upload))
+        .routes(routes!(messages::list_threads, messages::start_thread))
+        .routes(routes!(messages::post_message))
+        .routes(routes!(messages::mark_thread_read))
         .routes(routes!(queue::list_queue))
         .routes(routes!(live::live_socket))
 }

@@ -648,6 +648,136 @@ pub struct ChunkQuery {
     pub offset: u64,
 }
 
+// ---------------------------------------------------------------- messages
+
+/// Body of `POST /api/rooms/{room_id}/threads`: a new thread with its first
+/// message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StartThread {
+    /// 1 to 200 characters.
+    pub subject: String,
+    pub visibility: ThreadVisibility,
+    /// The first message, 1 to 10,000 characters.
+    pub text: String,
+    /// People to mention (user ids), at most 20; each must be able to read
+    /// the thread.
+    #[serde(default)]
+    pub mentions: Vec<Uuid>,
+    /// Documents of the room to refer to, at most 20; every reader of the
+    /// thread must be able to see each.
+    #[serde(default)]
+    pub document_ids: Vec<Uuid>,
+    /// The browser's own id for this form: sending it again (a double
+    /// click, a retry) answers the thread already started.
+    #[serde(default)]
+    pub client_key: Option<Uuid>,
+}
+
+/// Body of `POST /api/rooms/{room_id}/threads/{thread_id}/messages`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostMessage {
+    /// 1 to 10,000 characters.
+    pub text: String,
+    #[serde(default)]
+    pub mentions: Vec<Uuid>,
+    #[serde(default)]
+    pub document_ids: Vec<Uuid>,
+    /// Sending the same key again answers the message already posted.
+    #[serde(default)]
+    pub client_key: Option<Uuid>,
+}
+
+/// Body of `POST /api/rooms/{room_id}/threads/{thread_id}/read`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MarkThreadRead {
+    /// The newest message of the thread the person has read; an older one
+    /// than before changes nothing.
+    pub up_to: Uuid,
+}
+
+/// The threads of a room the caller may read, with what they may start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessagesView {
+    /// Newest activity first.
+    pub threads: Vec<ThreadView>,
+    /// Messages of others the caller has not read yet, in all threads.
+    pub unread: i64,
+    /// The visibilities the caller may start a thread with now; empty when
+    /// they may start none (the room has ended).
+    pub options: Vec<ThreadOption>,
+}
+
+/// A visibility the caller may give a new thread, with who would read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ThreadOption {
+    pub visibility: ThreadVisibility,
+    /// For a body's thread, the body's name.
+    pub body_name: Option<String>,
+    /// Who reads such a thread: the people who may be mentioned in it.
+    pub readers: Vec<RoomPerson>,
+    /// The documents every reader may see: those a message may refer to.
+    pub document_ids: Vec<Uuid>,
+}
+
+/// A person with access to a room, as messages name them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RoomPerson {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub role: RoomRole,
+    /// The consulted body a body's member answers for.
+    pub body_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ThreadView {
+    pub id: Uuid,
+    pub subject: String,
+    pub visibility: ThreadVisibility,
+    pub body_name: Option<String>,
+    pub started_by: ActorRef,
+    pub started_at: DateTime<Utc>,
+    /// Oldest first.
+    pub messages: Vec<MessageView>,
+    /// Messages of others after the caller's read marker.
+    pub unread: i64,
+    /// Whether the caller may reply now.
+    pub may_post: bool,
+    /// Who reads the thread: the people a reply may mention.
+    pub readers: Vec<RoomPerson>,
+    /// The documents a reply may refer to.
+    pub document_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessageView {
+    pub id: Uuid,
+    pub author: ActorRef,
+    pub posted_at: DateTime<Utc>,
+    pub text: String,
+    pub mentions: Vec<ActorRef>,
+    /// The documents referred to, as the reader may open them.
+    pub documents: Vec<MessageDocument>,
+}
+
+/// A document a message refers to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessageDocument {
+    pub id: Uuid,
+    pub category: DocumentCategory,
+    /// The newest version the reader may see.
+    pub version: DocumentVersionView,
+}
+
 // ---------------------------------------------------------------- notifications
 
 /// Whether the person receives one kind of e-mail.

@@ -195,16 +195,19 @@ pub enum NotificationKind {
     DeadlineReminder,
     /// A deadline the person had to meet has passed.
     DeadlineMissed,
+    /// Someone mentioned the person in a message of a room.
+    Mention,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 6] = [
+    pub const ALL: [NotificationKind; 7] = [
         NotificationKind::Invitation,
         NotificationKind::StatementRequest,
         NotificationKind::MissingItems,
         NotificationKind::NoticeReady,
         NotificationKind::DeadlineReminder,
         NotificationKind::DeadlineMissed,
+        NotificationKind::Mention,
     ];
 
     /// The stable name used in the database and on the wire.
@@ -216,6 +219,7 @@ impl NotificationKind {
             NotificationKind::NoticeReady => "notice_ready",
             NotificationKind::DeadlineReminder => "deadline_reminder",
             NotificationKind::DeadlineMissed => "deadline_missed",
+            NotificationKind::Mention => "mention",
         }
     }
 
@@ -538,6 +542,65 @@ pub enum EventPayload {
         /// The SHA-256 of the archive's manifest, which lists every file's.
         manifest_sha256: String,
     },
+    /// Someone started a thread of messages, with its first message.
+    ThreadStarted {
+        thread_id: Uuid,
+        subject: String,
+        visibility: ThreadVisibility,
+        message_id: Uuid,
+        text: String,
+        /// The people mentioned, by user id.
+        mentions: Vec<Uuid>,
+        /// The documents the message refers to.
+        document_ids: Vec<Uuid>,
+    },
+    /// A reply in a thread. It carries the thread's visibility so that the
+    /// entry alone says who may read it.
+    MessagePosted {
+        thread_id: Uuid,
+        visibility: ThreadVisibility,
+        message_id: Uuid,
+        text: String,
+        mentions: Vec<Uuid>,
+        document_ids: Vec<Uuid>,
+    },
+}
+
+/// Who reads a thread of messages (`PRODUCT.md`, "Messages"). Each maps onto
+/// an [`Audience`] of the log, so history and the live socket filter message
+/// entries exactly as they filter every other entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ThreadVisibility {
+    /// The whole room: the applicants and the office. Consulted bodies read
+    /// only what their request shares with them, so the room's general
+    /// correspondence is not theirs to read.
+    Room,
+    /// The office alone: internal notes of the caseworkers.
+    Office,
+    /// The office and one consulted body, one that has a statement request
+    /// in this room.
+    Body { body_id: Uuid },
+}
+
+impl ThreadVisibility {
+    pub fn audience(self) -> Audience {
+        match self {
+            ThreadVisibility::Room => Audience::Parties,
+            ThreadVisibility::Office => Audience::Office,
+            ThreadVisibility::Body { body_id } => Audience::Body(body_id),
+        }
+    }
+
+    /// The stable name stored in the database (the body is stored apart).
+    pub fn kind_str(self) -> &'static str {
+        match self {
+            ThreadVisibility::Room => "room",
+            ThreadVisibility::Office => "office",
+            ThreadVisibility::Body { .. } => "body",
+        }
+    }
 }
 
 /// Who may read an event of the log (`server/src/domain/policy.rs` decides
@@ -583,6 +646,8 @@ impl EventPayload {
             EventPayload::DecisionMade { .. } => "decision_made",
             EventPayload::NoticeDelivered { .. } => "notice_delivered",
             EventPayload::RecordExported { .. } => "record_exported",
+            EventPayload::ThreadStarted { .. } => "thread_started",
+            EventPayload::MessagePosted { .. } => "message_posted",
         }
     }
 
@@ -621,6 +686,9 @@ impl EventPayload {
             | StatementAttachmentUploaded { body_id, .. }
             | StatementRequestWithdrawn { body_id, .. }
             | StatementRequestReopened { body_id, .. } => Audience::Body(*body_id),
+            ThreadStarted { visibility, .. } | MessagePosted { visibility, .. } => {
+                visibility.audience()
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod deadlines;
 pub mod files;
 pub mod form;
 pub mod holidays;
+pub mod messages;
 pub mod office_policy;
 pub mod policy;
 pub mod procedure;

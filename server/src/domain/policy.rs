@@ -2,7 +2,8 @@
 //! Deny by default: an action not granted below is refused.
 
 use shared::{
-    Audience, RequestAction, RequestStatus, RoomAction, RoomRole, RoomStatus, Transition,
+    Audience, RequestAction, RequestStatus, RoomAction, RoomRole, RoomStatus, ThreadVisibility,
+    Transition,
 };
 use uuid::Uuid;
 
@@ -322,6 +323,73 @@ pub fn allowed_request(facts: &RequestPolicyFacts) -> Vec<RequestAction> {
     .collect()
 }
 
+/// Something a person does with the room's messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageAction {
+    /// Start a thread of this visibility.
+    StartThread(ThreadVisibility),
+    /// Write in an existing thread of this visibility.
+    Post(ThreadVisibility),
+}
+
+/// What the policy needs to know to judge a message.
+#[derive(Debug, Clone)]
+pub struct MessageFacts {
+    pub room_status: RoomStatus,
+    pub role: RoomRole,
+    /// The consulted body the caller acts for, when the role is that.
+    pub body_id: Option<Uuid>,
+}
+
+/// Whether the caller may start a thread or write in one. Anyone may write
+/// where they read, with two limits on starting: applicants talk with the
+/// whole room (internal notes and a body's threads belong to the office),
+/// and a body's member only with the office, in its own body's thread.
+///
+/// A closed or withdrawn room takes no new messages: the procedure has
+/// ended and its record is complete, so its threads stay readable only.
+pub fn check_message(action: MessageAction, facts: &MessageFacts) -> Result<(), Refusal> {
+    let reads =
+        |visibility: ThreadVisibility| sees(facts.role, facts.body_id, visibility.audience());
+    match action {
+        MessageAction::StartThread(visibility) => {
+            let granted = match facts.role {
+                RoomRole::Caseworker => true,
+                RoomRole::ConsultedBody => matches!(
+                    visibility,
+                    ThreadVisibility::Body { body_id } if Some(body_id) == facts.body_id
+                ),
+                _ => visibility == ThreadVisibility::Room,
+            };
+            require(
+                granted,
+                match facts.role {
+                    RoomRole::ConsultedBody => {
+                        "A consulted body writes with the building office only, in a thread of \
+                         its own body."
+                    }
+                    _ => {
+                        "Applicants start threads with the whole room; internal notes and \
+                         threads with a consulted body are the building office's."
+                    }
+                },
+            )?;
+            require(reads(visibility), "You cannot read such a thread.")?;
+        }
+        MessageAction::Post(visibility) => {
+            require(reads(visibility), "You cannot read this thread.")?;
+        }
+    }
+    match facts.room_status {
+        RoomStatus::Closed | RoomStatus::Withdrawn => Err(Refusal::not_now(
+            "room_finished",
+            "The procedure has ended: its messages stay readable, but no new ones can be \
+             written.",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Whether a reader in `role` (acting for `body`, if a consulted body) may
 /// read an event meant for `audience`.
 pub fn sees(role: RoomRole, body: Option<Uuid>, audience: Audience) -> bool {
@@ -595,6 +663,60 @@ mod tests {
             assert_eq!(sees(ConsultedBody, Some(fire), audience), own_body);
             assert_eq!(sees(ConsultedBody, Some(nature), audience), other_body);
         }
+    }
+
+    /// Every role × visibility × status: start and post as the rules say.
+    #[test]
+    fn the_message_table_holds_for_every_role_visibility_and_status() {
+        let fire = Uuid::now_v7();
+        let nature = Uuid::now_v7();
+        let visibilities = [
+            ThreadVisibility::Room,
+            ThreadVisibility::Office,
+            ThreadVisibility::Body { body_id: fire },
+            ThreadVisibility::Body { body_id: nature },
+        ];
+        for room_status in RoomStatus::ALL {
+            let open = !matches!(room_status, RoomStatus::Closed | RoomStatus::Withdrawn);
+            for role in ROLES {
+                let body_id = (role == ConsultedBody).then_some(fire);
+                let f = MessageFacts {
+                    room_status,
+                    role,
+                    body_id,
+                };
+                for v in visibilities {
+                    // Where one may write, one may start: the two differ only
+                    // in the reason given.
+                    let expected = match role {
+                        Caseworker => true,
+                        ConsultedBody => v == ThreadVisibility::Body { body_id: fire },
+                        _ => v == ThreadVisibility::Room,
+                    };
+                    let started = check_message(MessageAction::StartThread(v), &f);
+                    let posted = check_message(MessageAction::Post(v), &f);
+                    let context = format!("{role:?} {v:?} {room_status:?}");
+                    assert_eq!(started.is_ok(), expected && open, "{context}");
+                    assert_eq!(posted.is_ok(), expected && open, "{context}");
+                    if expected && !open {
+                        assert_eq!(started.unwrap_err().code, "room_finished");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_applicant_is_told_why_an_internal_note_is_not_theirs() {
+        let f = MessageFacts {
+            room_status: RoomStatus::InReview,
+            role: Builder,
+            body_id: None,
+        };
+        let refusal =
+            check_message(MessageAction::StartThread(ThreadVisibility::Office), &f).unwrap_err();
+        assert!(refusal.forbidden);
+        assert!(refusal.detail.contains("whole room"), "{}", refusal.detail);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod form;
 pub mod health;
 pub mod invitations;
 pub mod live;
+pub mod messages;
 pub mod notifications;
 pub mod offices;
 pub mod procedure;

@@ -2,6 +2,7 @@
 //! the rules about who may do what stay in `domain`.
 
 pub mod form;
+pub mod messages;
 pub mod notifications;
 pub mod offices;
 pub mod presence;

@@ -619,12 +619,14 @@ impl VersionRow {
 
 /// A document of the room with the statement request that owns it, if it is
 /// a consulted body's attachment.
-struct RoomDocument {
-    view: DocumentView,
-    request_id: Option<Uuid>,
+pub struct RoomDocument {
+    pub view: DocumentView,
+    pub request_id: Option<Uuid>,
 }
 
-async fn documents(db: &AnyPool, room_id: &str) -> Result<Vec<RoomDocument>, sqlx::Error> {
+/// Every document of the room with all its versions, oldest first; who may
+/// see which is [`DocumentAccess`]'s to say.
+pub async fn documents(db: &AnyPool, room_id: &str) -> Result<Vec<RoomDocument>, sqlx::Error> {
     let sql =
         format!("{VERSION_SELECT} WHERE v.room_id = $1 ORDER BY d.created_at, d.id, v.version");
     let rows: Vec<VersionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -919,8 +921,16 @@ fn own_requests<'a>(
     ctx: &'a RoomContext,
     procedure: &'a ProcedureRows,
 ) -> impl Iterator<Item = &'a RequestRow> + 'a {
-    procedure.requests.iter().filter(move |r| match ctx.role {
-        RoomRole::ConsultedBody => Some(r.body_id()) == ctx.body_id,
+    requests_seen_by(ctx.role, ctx.body_id, procedure)
+}
+
+fn requests_seen_by(
+    role: RoomRole,
+    body_id: Option<Uuid>,
+    procedure: &ProcedureRows,
+) -> impl Iterator<Item = &RequestRow> + '_ {
+    procedure.requests.iter().filter(move |r| match role {
+        RoomRole::ConsultedBody => Some(r.body_id()) == body_id,
         _ => true,
     })
 }
@@ -1093,12 +1103,27 @@ impl DocumentAccess {
         decision: Option<&repo_procedure::DecisionRow>,
         statements: &[repo_procedure::StatementRow],
     ) -> DocumentAccess {
-        let shared = own_requests(ctx, procedure)
+        DocumentAccess::for_reader(ctx.role, ctx.body_id, procedure, decision, statements)
+    }
+
+    /// What a reader in `role` (acting for `body_id`, if a consulted body)
+    /// may see, whoever asks: a message may only refer to documents every
+    /// reader of its thread sees.
+    pub fn for_reader(
+        role: RoomRole,
+        body_id: Option<Uuid>,
+        procedure: &ProcedureRows,
+        decision: Option<&repo_procedure::DecisionRow>,
+        statements: &[repo_procedure::StatementRow],
+    ) -> DocumentAccess {
+        let shared = requests_seen_by(role, body_id, procedure)
             .filter(|r| r.status() != RequestStatus::Withdrawn)
             .flat_map(|r| r.document_ids())
             .collect();
-        let own_requests = match ctx.role {
-            RoomRole::ConsultedBody => own_requests(ctx, procedure).map(|r| r.id()).collect(),
+        let own_requests = match role {
+            RoomRole::ConsultedBody => requests_seen_by(role, body_id, procedure)
+                .map(|r| r.id())
+                .collect(),
             _ => HashSet::new(),
         };
         let released_attachments = statements
@@ -1118,7 +1143,7 @@ impl DocumentAccess {
             .map(super::id)
             .collect();
         DocumentAccess {
-            role: ctx.role,
+            role,
             shared,
             released,
             own_requests,
@@ -1136,6 +1161,15 @@ impl DocumentAccess {
             decision.as_ref(),
             &statements,
         ))
+    }
+
+    /// The newest version of `document` this reader may see, if any.
+    pub fn newest<'d>(&self, document: &'d RoomDocument) -> Option<&'d DocumentVersionView> {
+        let view = &document.view;
+        view.versions
+            .iter()
+            .rev()
+            .find(|v| self.admits(view.id, view.category, document.request_id, v.id))
     }
 
     /// Whether the caller may see this version; `request_id` is the

@@ -58,6 +58,12 @@ struct Scene {
     bodies: Vec<BodyView>,
     /// The office's first procedure type, as its admin sees it now.
     procedure_type: ProcedureType,
+    /// In the submitted room: a thread of the caseworker's with the whole
+    /// room, and an internal note.
+    room_thread: ThreadView,
+    office_note: ThreadView,
+    /// In review: the caseworker's thread with the fire service.
+    fire_thread: ThreadView,
 }
 
 struct Row {
@@ -661,6 +667,106 @@ fn rows() -> Vec<Row> {
         },
         Row {
             method: M::GET,
+            template: "/api/rooms/{room_id}/threads",
+            path: |s| format!("/api/rooms/{}/threads", s.review.id),
+            body: no_body,
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 200, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/threads",
+            path: |s| format!("/api/rooms/{}/threads", s.submitted.id),
+            body: |_| {
+                Some(json!({"subject": "Frage", "visibility": {"kind": "room"}, "text": "?"}))
+            },
+            expected: [401, 404, 201, 201, 201, 201, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/threads",
+            path: |s| format!("/api/rooms/{}/threads", s.submitted.id),
+            body: |_| {
+                Some(json!({"subject": "Notiz", "visibility": {"kind": "office"}, "text": "!"}))
+            },
+            // Internal notes are the office's.
+            expected: [401, 404, 403, 403, 403, 201, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/threads",
+            path: |s| format!("/api/rooms/{}/threads", s.review.id),
+            body: |s| {
+                Some(json!({
+                    "subject": "Löschwasser",
+                    "visibility": {"kind": "body", "body_id": s.body("fire_protection")},
+                    "text": "?",
+                }))
+            },
+            expected: [401, 404, 403, 403, 403, 201, 404, 404, 404, 201, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/threads/{thread_id}/messages",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/threads/{}/messages",
+                    s.submitted.id, s.room_thread.id
+                )
+            },
+            body: |_| Some(json!({"text": "Antwort"})),
+            expected: [401, 404, 201, 201, 201, 201, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/threads/{thread_id}/messages",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/threads/{}/messages",
+                    s.submitted.id, s.office_note.id
+                )
+            },
+            body: |_| Some(json!({"text": "Antwort"})),
+            // A note does not exist for anyone but the office.
+            expected: [401, 404, 404, 404, 404, 201, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/threads/{thread_id}/messages",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/threads/{}/messages",
+                    s.review.id, s.fire_thread.id
+                )
+            },
+            body: |_| Some(json!({"text": "Antwort"})),
+            expected: [401, 404, 404, 404, 404, 201, 404, 404, 404, 201, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/threads/{thread_id}/read",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/threads/{}/read",
+                    s.submitted.id, s.room_thread.id
+                )
+            },
+            body: |s| Some(json!({"up_to": s.room_thread.messages[0].id})),
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/rooms/{room_id}/threads/{thread_id}/read",
+            path: |s| {
+                format!(
+                    "/api/rooms/{}/threads/{}/read",
+                    s.review.id, s.fire_thread.id
+                )
+            },
+            body: |s| Some(json!({"up_to": s.fire_thread.messages[0].id})),
+            expected: [401, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404],
+        },
+        Row {
+            method: M::GET,
             template: "/api/inbox",
             path: |_| "/api/inbox".into(),
             body: no_body,
@@ -933,6 +1039,34 @@ async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
     let delivered = builder.room(decided.id).await;
     assert_eq!(delivered.status, RoomStatus::Delivered);
 
+    let start = |room_id: Uuid, body: Value| async move {
+        let thread: ThreadView = caseworker
+            .post_json(&format!("/api/rooms/{room_id}/threads"), &body)
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        thread
+    };
+    let room_thread = start(
+        submitted.id,
+        json!({"subject": "Zufahrt", "visibility": {"kind": "room"}, "text": "Wie breit?"}),
+    )
+    .await;
+    let office_note = start(
+        submitted.id,
+        json!({"subject": "Intern", "visibility": {"kind": "office"}, "text": "Notiz"}),
+    )
+    .await;
+    let fire_thread = start(
+        review.id,
+        json!({
+            "subject": "Löschwasser",
+            "visibility": {"kind": "body", "body_id": body("fire_protection")},
+            "text": "Reicht der Hydrant?",
+        }),
+    )
+    .await;
+
     let procedure_types: Vec<ProcedureType> = admin
         .get(&format!("/api/offices/{office}/procedure-types"))
         .await
@@ -957,6 +1091,9 @@ async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
         monument_request,
         delivered,
         bodies: extras.bodies.clone(),
+        room_thread,
+        office_note,
+        fire_thread,
     }
 }
 

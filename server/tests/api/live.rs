@@ -11,10 +11,10 @@ use uuid::Uuid;
 
 use crate::support::*;
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp, person: &Person) -> Socket {
+pub(crate) async fn connect(app: &TestApp, person: &Person) -> Socket {
     let mut request = format!("{}/api/live", app.base.replace("http", "ws"))
         .into_client_request()
         .unwrap();
@@ -35,7 +35,7 @@ async fn send(socket: &mut Socket, message: &ClientMessage) {
 }
 
 /// The next server message, skipping pings; fails after five seconds.
-async fn next(socket: &mut Socket) -> ServerMessage {
+pub(crate) async fn next(socket: &mut Socket) -> ServerMessage {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(5), socket.next())
             .await
@@ -50,7 +50,7 @@ async fn next(socket: &mut Socket) -> ServerMessage {
 
 /// The next event; presence and heartbeats in between are skipped, anything
 /// else fails the test.
-async fn next_event(socket: &mut Socket) -> RoomEvent {
+pub(crate) async fn next_event(socket: &mut Socket) -> RoomEvent {
     loop {
         match next(socket).await {
             ServerMessage::Event { event } => return event,
@@ -60,7 +60,7 @@ async fn next_event(socket: &mut Socket) -> RoomEvent {
     }
 }
 
-async fn subscribe(socket: &mut Socket, room_id: Uuid, after_seq: i64) {
+pub(crate) async fn subscribe(socket: &mut Socket, room_id: Uuid, after_seq: i64) {
     send(socket, &ClientMessage::Subscribe { room_id, after_seq }).await;
     assert_eq!(next(socket).await, ServerMessage::Subscribed { room_id });
 }

@@ -13,6 +13,7 @@ mod flow;
 mod form;
 mod live;
 mod memory;
+mod messages;
 mod notifications;
 mod offices;
 mod procedure;

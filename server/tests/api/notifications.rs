@@ -263,7 +263,7 @@ fn switched_off(preferences: &NotificationPreferences) -> Vec<NotificationKind> 
 
 /// The mails the server sent to `address`: read back from the SMTP sink's
 /// maildir when the test command runs one (real SMTP), else from the outbox.
-fn mails_to(app: &TestApp, address: &str) -> Vec<String> {
+pub(crate) fn mails_to(app: &TestApp, address: &str) -> Vec<String> {
     let folder = match std::env::var("TEST_SMTP_MAILDIR") {
         Ok(maildir) if app.config.mail.smtp_url.is_some() => format!("{maildir}/new"),
         _ => app.dir.path().join("outbox").display().to_string(),

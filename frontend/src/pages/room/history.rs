@@ -23,16 +23,18 @@ enum Kind {
     Procedure,
     Participation,
     Members,
+    Messages,
 }
 
 impl Kind {
-    const ALL: [Kind; 6] = [
+    const ALL: [Kind; 7] = [
         Kind::Form,
         Kind::Documents,
         Kind::Signatures,
         Kind::Procedure,
         Kind::Participation,
         Kind::Members,
+        Kind::Messages,
     ];
 
     fn of(payload: &EventPayload) -> Kind {
@@ -61,6 +63,7 @@ impl Kind {
             | E::MemberInvited { .. }
             | E::MemberJoined { .. }
             | E::MemberRemoved { .. } => Kind::Members,
+            E::ThreadStarted { .. } | E::MessagePosted { .. } => Kind::Messages,
         }
     }
 
@@ -72,6 +75,7 @@ impl Kind {
             Kind::Procedure => "procedure",
             Kind::Participation => "participation",
             Kind::Members => "members",
+            Kind::Messages => "messages",
         }
     }
 
@@ -83,6 +87,7 @@ impl Kind {
             Kind::Procedure => td_string!(locale, history.kind_procedure),
             Kind::Participation => td_string!(locale, history.kind_participation),
             Kind::Members => td_string!(locale, history.kind_members),
+            Kind::Messages => td_string!(locale, messages.history_kind),
         }
         .to_string()
     }

@@ -4,13 +4,14 @@
 //! an event arrives (simple and always right: the server decides what the
 //! room looks like). Sections live beside this file: members and the invite
 //! form, documents and uploads, signatures and the procedure's buttons,
-//! history.
+//! messages, history.
 
 mod decision;
 mod documents;
 mod form;
 mod history;
 mod members;
+mod messages;
 mod participation;
 mod procedure;
 mod signatures;
@@ -199,6 +200,7 @@ fn RoomScreen(initial: RoomView) -> impl IntoView {
                 <procedure::Check/>
                 <decision::Decision/>
                 <participation::Participation/>
+                <messages::Messages/>
                 <documents::Documents/>
                 <uploads::UploadForm/>
             </div>

@@ -201,36 +201,34 @@ async fn a_socket_closes_with_its_own_code_when_the_session_expires() {
         ..builder
     };
     let mut socket = connect(&app, &short).await;
-
-    let closed = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("closed within 10 s");
-    assert_eq!(closed, Some(CLOSE_SESSION_EXPIRED));
+    assert_eq!(
+        close_code(&mut socket, 10).await,
+        Some(CLOSE_SESSION_EXPIRED)
+    );
 }
 
-/// Only with PostgreSQL: several instances share one database there.
-#[tokio::test]
-async fn an_event_made_through_one_instance_reaches_a_socket_on_another() {
-    let a = TestApp::new().await;
+/// A second instance beside `a`, as behind one load balancer: the same
+/// database and secret. Only with PostgreSQL, where instances share one.
+async fn second_instance(a: &TestApp) -> Option<TestApp> {
     if !a.config.database_url.starts_with("postgres") {
-        eprintln!("skipped: several instances need PostgreSQL");
-        return;
+        return None;
     }
-    // Instances behind one load balancer share the database and the secret.
     let (shared_db, shared_secret) = (a.config.database_url.clone(), a.config.jwt_secret.clone());
     let b = TestApp::with(|config| {
         config.database_url = shared_db;
         config.jwt_secret = shared_secret;
     })
     .await;
+    Some(b)
+}
+
+#[tokio::test]
+async fn an_event_made_through_one_instance_reaches_a_socket_on_another() {
+    let a = TestApp::new().await;
+    let Some(b) = second_instance(&a).await else {
+        eprintln!("skipped: several instances need PostgreSQL");
+        return;
+    };
     let (_, builder, designer, room) = room_with_designer(&a).await;
 
     let on_b = Person {
@@ -579,16 +577,10 @@ async fn a_socket_behind_a_silent_network_is_found_dead_and_leaves_the_room() {
 #[tokio::test]
 async fn presence_is_shared_between_instances() {
     let a = TestApp::new().await;
-    if !a.config.database_url.starts_with("postgres") {
+    let Some(b) = second_instance(&a).await else {
         eprintln!("skipped: several instances need PostgreSQL");
         return;
-    }
-    let (shared_db, shared_secret) = (a.config.database_url.clone(), a.config.jwt_secret.clone());
-    let b = TestApp::with(|config| {
-        config.database_url = shared_db;
-        config.jwt_secret = shared_secret;
-    })
-    .await;
+    };
     let (_, builder, designer, room) = room_with_designer(&a).await;
     let mut on_a = connect(&a, &builder).await;
     subscribe(&mut on_a, room.id, room.last_seq).await;

@@ -30,7 +30,10 @@ pub fn ApplicationForm() -> impl IntoView {
                 <h2 id="form-heading" tabindex="-1">{t!(i18n, application.heading)}</h2>
                 <p class="hint">{t!(i18n, application.intro)}</p>
                 <div class="application-form">
-                    {FormField::ALL.into_iter().map(|field| view! { <FieldEditor field/> }).collect_view()}
+                    {FormField::ALL
+                        .into_iter()
+                        .map(|field| view! { <FieldEditor field/> })
+                        .collect_view()}
                 </div>
             </section>
         </Show>
@@ -190,10 +193,14 @@ fn FieldEditor(field: FormField) -> impl IntoView {
     };
     let conflict_box = move || {
         conflict.get().map(|theirs| {
-            let name = theirs.updated_by.map(|a| a.display_name).unwrap_or_default();
+            let name = theirs
+                .updated_by
+                .map(|a| a.display_name)
+                .unwrap_or_default();
             let value = theirs.value;
+            let label = t_string!(i18n, application.conflict_label);
             view! {
-                <div class="conflict" role="group" aria-label=t_string!(i18n, application.conflict_label)>
+                <div class="conflict" role="group" aria-label=label>
                     <p>{t_string!(i18n, application.conflict, name)}</p>
                     <blockquote class="their-value">{value}</blockquote>
                     <div class="buttons">

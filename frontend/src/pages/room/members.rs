@@ -45,7 +45,8 @@ pub fn Members() -> impl IntoView {
                         && m.role != RoomRole::Builder
                         && Some(m.user_id) != me();
                     let (user_id, name) = (m.user_id, m.display_name.clone());
-                    let label = t_string!(i18n, members.remove_label, name = name.clone()).to_string();
+                    let label =
+                        t_string!(i18n, members.remove_label, name = name.clone()).to_string();
                     let button = removable.then(|| {
                         view! {
                             <button
@@ -63,7 +64,9 @@ pub fn Members() -> impl IntoView {
                         <li>
                             <span class="name">{m.display_name.clone()} " " {you}</span>
                             <span class="role">{labels::role(locale, m.role)}</span>
-                            <span class="meta">{t_string!(i18n, members.joined, date = joined)}</span>
+                            <span class="meta">
+                                {t_string!(i18n, members.joined, date = joined)}
+                            </span>
                             {button}
                         </li>
                     }
@@ -166,7 +169,9 @@ fn InvitationLink(invitation: InvitationCreated) -> impl IntoView {
                 <div class="copy-row">
                     <input id="invite-link" type="text" readonly value=invitation.link.clone()
                         on:focus=|ev| select_all(&ev)/>
-                    <button type="button" class="secondary" on:click=copy>{t!(i18n, invite.copy)}</button>
+                    <button type="button" class="secondary" on:click=copy>
+                        {t!(i18n, invite.copy)}
+                    </button>
                 </div>
             </div>
             <p role="status">

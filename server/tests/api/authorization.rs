@@ -1,9 +1,6 @@
 //! The authorization table: every endpoint × every role, with the expected
 //! answer written in each row, refusals included. An endpoint in the OpenAPI
 //! description without a row here fails the test.
-//!
-//! FIXME: the operator has no login yet (identity issue #6); that column
-//! joins the table with it.
 
 use std::collections::BTreeSet;
 
@@ -15,7 +12,7 @@ use uuid::Uuid;
 use crate::support::*;
 
 /// The columns, in the order of every row's expected statuses.
-const ROLES: [&str; 11] = [
+const ROLES: [&str; 12] = [
     "anonymous",
     "outsider",
     "builder",
@@ -27,6 +24,7 @@ const ROLES: [&str; 11] = [
     "admin of another office",
     "member of the body asked",
     "member of a body not asked",
+    "operator",
 ];
 
 /// What a row's request is made against; each row gets fresh ones.
@@ -73,7 +71,7 @@ struct Row {
     /// The concrete path for a scene.
     path: fn(&Scene) -> String,
     body: fn(&Scene) -> Option<Value>,
-    expected: [u16; 11],
+    expected: [u16; 12],
 }
 
 fn no_body(_: &Scene) -> Option<Value> {
@@ -98,14 +96,14 @@ fn rows() -> Vec<Row> {
             template: "/healthz",
             path: |_| "/healthz".into(),
             body: no_body,
-            expected: [200; 11],
+            expected: [200; 12],
         },
         Row {
             method: M::GET,
             template: "/readyz",
             path: |_| "/readyz".into(),
             body: no_body,
-            expected: [200; 11],
+            expected: [200; 12],
         },
         Row {
             method: M::GET,
@@ -113,14 +111,14 @@ fn rows() -> Vec<Row> {
             path: |_| "/metrics".into(),
             body: no_body,
             // Off without VR_METRICS_TOKEN; a session never opens it.
-            expected: [404; 11],
+            expected: [404; 12],
         },
         Row {
             method: M::GET,
             template: "/api/config",
             path: |_| "/api/config".into(),
             body: no_body,
-            expected: [200; 11],
+            expected: [200; 12],
         },
         Row {
             method: M::POST,
@@ -133,42 +131,42 @@ fn rows() -> Vec<Row> {
                     "display_name": "Neu",
                 }))
             },
-            expected: [201; 11],
+            expected: [201; 12],
         },
         Row {
             method: M::POST,
             template: "/api/auth/login",
             path: |_| "/api/auth/login".into(),
             body: |_| Some(json!({"email": "nobody@example.de", "password": "not the password"})),
-            expected: [401; 11],
+            expected: [401; 12],
         },
         Row {
             method: M::GET,
             template: "/api/me",
             path: |_| "/api/me".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::GET,
             template: "/api/me/notifications",
             path: |_| "/api/me/notifications".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::PUT,
             template: "/api/me/notifications",
             path: |_| "/api/me/notifications".into(),
             body: |_| Some(json!({"settings": [{"kind": "notice_ready", "enabled": true}]})),
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::GET,
             template: "/api/offices",
             path: |_| "/api/offices".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::GET,
@@ -176,7 +174,7 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/offices/{}/procedure-types", s.office),
             body: no_body,
             // The office's staff only; to anyone else the office has no such page.
-            expected: [401, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404],
+            expected: [401, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -193,7 +191,7 @@ fn rows() -> Vec<Row> {
                     },
                 }))
             },
-            expected: [401, 404, 404, 404, 404, 403, 201, 404, 404, 404, 404],
+            expected: [401, 404, 404, 404, 404, 403, 201, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::PUT,
@@ -214,14 +212,14 @@ fn rows() -> Vec<Row> {
                     "deadline_rules": current.deadline_rules,
                 }))
             },
-            expected: [401, 404, 404, 404, 404, 403, 200, 404, 404, 404, 404],
+            expected: [401, 404, 404, 404, 404, 403, 200, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms",
             path: |_| "/api/rooms".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::POST,
@@ -235,7 +233,7 @@ fn rows() -> Vec<Row> {
                     "site_address": "Weg 2",
                 }))
             },
-            expected: [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
+            expected: [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
         },
         Row {
             method: M::GET,
@@ -243,35 +241,35 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}", s.draft.id),
             body: no_body,
             // The office sees nothing of a draft.
-            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}",
             path: |s| format!("/api/rooms/{}", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}/events",
             path: |s| format!("/api/rooms/{}/events", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}/verification",
             path: |s| format!("/api/rooms/{}/verification", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/invitations",
             path: |s| format!("/api/rooms/{}/invitations", s.draft.id),
             body: |_| Some(json!({"email": "neu@example.de", "role": "other_applicant"})),
-            expected: [401, 404, 201, 403, 403, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 201, 403, 403, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::DELETE,
@@ -280,7 +278,7 @@ fn rows() -> Vec<Row> {
             body: no_body,
             // Once the builder has taken them out, the other applicant is an
             // outsider to the room.
-            expected: [401, 404, 200, 403, 404, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 403, 404, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::DELETE,
@@ -293,7 +291,7 @@ fn rows() -> Vec<Row> {
             },
             body: no_body,
             // The office sees the submitted room, and may not change who is in it.
-            expected: [401, 404, 200, 403, 404, 403, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 403, 404, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::PUT,
@@ -302,28 +300,28 @@ fn rows() -> Vec<Row> {
             // The same value each time: after the first write the others
             // change nothing, whatever version they name.
             body: |_| Some(json!({"value": "Flur 2, Flurstück 17", "base_version": 0})),
-            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::PUT,
             template: "/api/rooms/{room_id}/form/{field}",
             path: |s| format!("/api/rooms/{}/form/parcel", s.submitted.id),
             body: |_| Some(json!({"value": "Flur 9", "base_version": 0})),
-            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404, 404, 404],
+            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/signature",
             path: |s| format!("/api/rooms/{}/signature", s.draft.id),
             body: no_body,
-            expected: [401, 404, 200, 200, 403, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 403, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/signature",
             path: |s| format!("/api/rooms/{}/signature", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 409, 409, 403, 403, 404, 404, 404, 404, 404],
+            expected: [401, 404, 409, 409, 403, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::DELETE,
@@ -331,21 +329,21 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}/signature", s.draft.id),
             body: no_body,
             // Nobody has signed this draft: there is nothing to withdraw.
-            expected: [401, 404, 409, 409, 403, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 409, 409, 403, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/submit",
             path: |s| format!("/api/rooms/{}/submit", s.draft.id),
             body: no_body,
-            expected: [401, 404, 409, 403, 403, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 409, 403, 403, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/check",
             path: |s| format!("/api/rooms/{}/check", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -357,7 +355,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(Value::Null),
-            expected: [401, 404, 201, 201, 201, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 201, 201, 201, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -369,7 +367,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(Value::Null),
-            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404, 404, 404],
+            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
@@ -381,35 +379,35 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: no_body,
-            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}/export",
             path: |s| format!("/api/rooms/{}/export", s.submitted.id),
             body: no_body,
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/uploads",
             path: |s| format!("/api/rooms/{}/uploads", s.draft.id),
             body: |_| Some(start_upload_body()),
-            expected: [401, 404, 201, 201, 201, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 201, 201, 201, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/uploads",
             path: |s| format!("/api/rooms/{}/uploads", s.submitted.id),
             body: |_| Some(start_upload_body()),
-            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404, 404, 404],
+            expected: [401, 404, 409, 409, 409, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}/uploads/{upload_id}",
             path: |s| format!("/api/rooms/{}/uploads/{}", s.draft.id, s.draft_upload),
             body: no_body,
-            expected: [401, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::PATCH,
@@ -421,7 +419,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(Value::Null),
-            expected: [401, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -433,14 +431,14 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: no_body,
-            expected: [401, 404, 201, 404, 404, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 201, 404, 404, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::DELETE,
             template: "/api/rooms/{room_id}/uploads/{upload_id}",
             path: |s| format!("/api/rooms/{}/uploads/{}", s.draft.id, s.draft_upload),
             body: no_body,
-            expected: [401, 404, 204, 404, 404, 404, 404, 404, 404, 404, 404],
+            expected: [401, 404, 204, 404, 404, 404, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -449,7 +447,7 @@ fn rows() -> Vec<Row> {
             body: |_| {
                 Some(json!({"items": [{"category": "floor_plans", "text": ""}], "period": "4w"}))
             },
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -457,21 +455,21 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}/resubmit", s.awaiting.id),
             body: no_body,
             // The builder resubmitted first, so the designer is too late.
-            expected: [401, 404, 200, 409, 403, 403, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 409, 403, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/complete",
             path: |s| format!("/api/rooms/{}/complete", s.checking.id),
             body: no_body,
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/withdraw",
             path: |s| format!("/api/rooms/{}/withdraw", s.checking.id),
             body: |_| Some(json!({"reason": "Projekt aufgegeben"})),
-            expected: [401, 404, 200, 403, 403, 403, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 403, 403, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -479,7 +477,7 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}/withdraw", s.delivered.id),
             body: |_| Some(json!({"reason": "zu spät"})),
             // Decided: nobody withdraws any more.
-            expected: [401, 404, 409, 403, 403, 403, 404, 404, 404, 404, 404],
+            expected: [401, 404, 409, 403, 403, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -487,7 +485,7 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}/deem-withdrawn", s.awaiting.id),
             body: |_| Some(json!({"reason": "Frist versäumt"})),
             // The applicants' deadline has not passed yet.
-            expected: [401, 404, 403, 403, 403, 409, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 409, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
@@ -495,14 +493,14 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}", s.review.id),
             body: no_body,
             // The body asked sees the room (its part of it); another does not.
-            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 200, 404],
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 200, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}/bodies",
             path: |s| format!("/api/rooms/{}/bodies", s.review.id),
             body: no_body,
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 403, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 403, 404, 404],
         },
         Row {
             method: M::POST,
@@ -516,7 +514,7 @@ fn rows() -> Vec<Row> {
             },
             // Once the caseworker asked the road authority, its member sees
             // the room, and may not ask anybody.
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 403, 403],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 403, 403, 404],
         },
         Row {
             method: M::POST,
@@ -528,7 +526,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: no_body,
-            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 200, 404],
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 200, 404, 404],
         },
         Row {
             method: M::POST,
@@ -540,7 +538,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(json!({"period": "2w", "reason": "Ortstermin nötig"})),
-            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 200, 404],
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 200, 404, 404],
         },
         Row {
             method: M::POST,
@@ -553,7 +551,7 @@ fn rows() -> Vec<Row> {
             },
             body: no_body,
             // The fire service cannot even see monument protection's request.
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -565,7 +563,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(json!({"verdict": "no_objection", "text": "Keine Bedenken."})),
-            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 200, 404],
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 200, 404, 404],
         },
         Row {
             method: M::POST,
@@ -578,7 +576,7 @@ fn rows() -> Vec<Row> {
             },
             body: |_| Some(json!({"verdict": "no_objection", "text": "Keine Bedenken."})),
             // Nobody answers for another body.
-            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -591,7 +589,7 @@ fn rows() -> Vec<Row> {
             },
             body: |_| Some(Value::Null),
             // Only the body asked attaches files to its answer.
-            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 201, 404],
+            expected: [401, 404, 403, 403, 403, 403, 404, 404, 404, 201, 404, 404],
         },
         Row {
             method: M::POST,
@@ -604,7 +602,7 @@ fn rows() -> Vec<Row> {
             },
             body: |_| Some(json!({"reason": "nicht mehr nötig"})),
             // Withdrawn by the caseworker, the request is gone for the body.
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -616,7 +614,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(json!({"reason": "Bitte Auflage präzisieren"})),
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -628,7 +626,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: no_body,
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -641,7 +639,7 @@ fn rows() -> Vec<Row> {
             },
             body: |_| Some(Value::Null),
             // The notice is the office's alone.
-            expected: [401, 404, 403, 403, 403, 201, 404, 404, 404, 403, 404],
+            expected: [401, 404, 403, 403, 403, 201, 404, 404, 404, 403, 404, 404],
         },
         Row {
             method: M::POST,
@@ -649,28 +647,28 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/rooms/{}/decision", s.review.id),
             body: |s| Some(json!({"outcome": "approved", "notice_version_id": s.draft_version})),
             // The fire service still has time to answer, so not yet.
-            expected: [401, 404, 403, 403, 403, 409, 404, 404, 404, 403, 404],
+            expected: [401, 404, 403, 403, 403, 409, 404, 404, 404, 403, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/decision/fee-payment",
             path: |s| format!("/api/rooms/{}/decision/fee-payment", s.delivered.id),
             body: |_| Some(json!({"paid": true})),
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
             template: "/api/rooms/{room_id}/close",
             path: |s| format!("/api/rooms/{}/close", s.delivered.id),
             body: no_body,
-            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/rooms/{room_id}/threads",
             path: |s| format!("/api/rooms/{}/threads", s.review.id),
             body: no_body,
-            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 200, 404],
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 200, 404, 404],
         },
         Row {
             method: M::POST,
@@ -679,7 +677,7 @@ fn rows() -> Vec<Row> {
             body: |_| {
                 Some(json!({"subject": "Frage", "visibility": {"kind": "room"}, "text": "?"}))
             },
-            expected: [401, 404, 201, 201, 201, 201, 404, 404, 404, 404, 404],
+            expected: [401, 404, 201, 201, 201, 201, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -689,7 +687,7 @@ fn rows() -> Vec<Row> {
                 Some(json!({"subject": "Notiz", "visibility": {"kind": "office"}, "text": "!"}))
             },
             // Internal notes are the office's.
-            expected: [401, 404, 403, 403, 403, 201, 404, 404, 404, 404, 404],
+            expected: [401, 404, 403, 403, 403, 201, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -702,7 +700,7 @@ fn rows() -> Vec<Row> {
                     "text": "?",
                 }))
             },
-            expected: [401, 404, 403, 403, 403, 201, 404, 404, 404, 201, 404],
+            expected: [401, 404, 403, 403, 403, 201, 404, 404, 404, 201, 404, 404],
         },
         Row {
             method: M::POST,
@@ -714,7 +712,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(json!({"text": "Antwort"})),
-            expected: [401, 404, 201, 201, 201, 201, 404, 404, 404, 404, 404],
+            expected: [401, 404, 201, 201, 201, 201, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -727,7 +725,7 @@ fn rows() -> Vec<Row> {
             },
             body: |_| Some(json!({"text": "Antwort"})),
             // A note does not exist for anyone but the office.
-            expected: [401, 404, 404, 404, 404, 201, 404, 404, 404, 404, 404],
+            expected: [401, 404, 404, 404, 404, 201, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -739,7 +737,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |_| Some(json!({"text": "Antwort"})),
-            expected: [401, 404, 404, 404, 404, 201, 404, 404, 404, 201, 404],
+            expected: [401, 404, 404, 404, 404, 201, 404, 404, 404, 201, 404, 404],
         },
         Row {
             method: M::POST,
@@ -751,7 +749,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |s| Some(json!({"up_to": s.room_thread.messages[0].id})),
-            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
+            expected: [401, 404, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404],
         },
         Row {
             method: M::POST,
@@ -763,21 +761,21 @@ fn rows() -> Vec<Row> {
                 )
             },
             body: |s| Some(json!({"up_to": s.fire_thread.messages[0].id})),
-            expected: [401, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404],
+            expected: [401, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404],
         },
         Row {
             method: M::GET,
             template: "/api/inbox",
             path: |_| "/api/inbox".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::GET,
             template: "/api/queue",
             path: |_| "/api/queue".into(),
             body: no_body,
-            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
         Row {
             method: M::GET,
@@ -785,7 +783,7 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/invitations/{}", s.invitation_token),
             body: no_body,
             // The link itself is the credential: whoever holds it may look.
-            expected: [200; 11],
+            expected: [200; 12],
         },
         Row {
             method: M::POST,
@@ -793,7 +791,7 @@ fn rows() -> Vec<Row> {
             path: |s| format!("/api/invitations/{}/accept", s.invitation_token),
             body: no_body,
             // The first logged-in holder joins; after that the link is used up.
-            expected: [401, 200, 410, 410, 410, 410, 410, 410, 410, 410, 410],
+            expected: [401, 200, 410, 410, 410, 410, 410, 410, 410, 410, 410, 410],
         },
         Row {
             method: M::GET,
@@ -802,7 +800,7 @@ fn rows() -> Vec<Row> {
             body: no_body,
             // A plain GET is no WebSocket handshake; the socket's own rights are
             // tested over real sockets in `live.rs`.
-            expected: [401, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+            expected: [401, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
         },
         // Last: logging out ends each person's session for the rows after it.
         Row {
@@ -810,7 +808,7 @@ fn rows() -> Vec<Row> {
             template: "/api/auth/logout",
             path: |_| "/api/auth/logout".into(),
             body: no_body,
-            expected: [204; 11],
+            expected: [204; 12],
         },
     ]
 }
@@ -836,6 +834,7 @@ async fn every_endpoint_answers_every_role_as_the_table_says() {
             .await,
         app.body_member(office, "road_authority", "Stefan Straße")
             .await,
+        app.operator("Otto Operator").await,
     ];
     let extras = Extras {
         nature: app
@@ -901,7 +900,7 @@ impl Scene {
 /// A draft room (builder, designer, other applicant, one document, an open
 /// invitation), a submitted room with the same people, and rooms at each
 /// later stage of the procedure.
-async fn scene(people: &[Person; 11], extras: &Extras, office: Uuid) -> Scene {
+async fn scene(people: &[Person; 12], extras: &Extras, office: Uuid) -> Scene {
     let [_, _, builder, designer, other, caseworker, admin, ..] = people;
     let draft = builder.create_room(office).await;
     let submitted = builder.create_room(office).await;

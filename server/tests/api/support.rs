@@ -164,6 +164,17 @@ impl TestApp {
         self.login(&email, name).await
     }
 
+    /// Registers an account, makes it the operator's and logs it in again.
+    pub async fn operator(&self, name: &str) -> Person {
+        let person = self.register(name).await;
+        sqlx::query("UPDATE users SET is_operator = 1 WHERE id = $1")
+            .bind(person.id.to_string())
+            .execute(&self.app.db.write)
+            .await
+            .unwrap();
+        person
+    }
+
     /// Creates a member of one of the office's consulted bodies (by key,
     /// e.g. `fire_protection`) and logs them in.
     pub async fn body_member(&self, office: Uuid, body: &str, name: &str) -> Person {

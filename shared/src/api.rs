@@ -69,6 +69,50 @@ pub struct Me {
     #[serde(default)]
     pub bodies: Vec<BodyMembership>,
     pub operator: bool,
+    /// Whether the person followed the link mailed to their address.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// How the person's identity was confirmed, if it was.
+    #[serde(default)]
+    pub identity: Option<IdentityConfirmation>,
+}
+
+/// A confirmed identity: the higher of the two trust levels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct IdentityConfirmation {
+    pub method: IdentityMethod,
+    pub confirmed_at: DateTime<Utc>,
+    /// In person: the type of document checked (e.g. `id_card`); by single
+    /// sign-on: the assurance level the provider reported.
+    pub document: String,
+    /// In person: the office admin who checked the document.
+    pub confirmed_by: Option<ActorRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityMethod {
+    /// An office admin checked an identity document in person.
+    InPerson,
+    /// A single sign-on login with a high enough assurance level.
+    Sso,
+}
+
+impl IdentityMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityMethod::InPerson => "in_person",
+            IdentityMethod::Sso => "sso",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<IdentityMethod> {
+        [IdentityMethod::InPerson, IdentityMethod::Sso]
+            .into_iter()
+            .find(|m| m.as_str() == value)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -161,10 +161,12 @@ async fn me_of(app: &App, id: uuid::Uuid) -> ApiResult<Me> {
         .ok_or_else(ApiError::unauthenticated)?;
     Ok(Me {
         id,
+        identity: profile.identity(),
         email: profile.email,
         display_name: profile.display_name,
         offices: repo::users::memberships(&app.db.read, id).await?,
         bodies: repo::users::body_memberships(&app.db.read, id).await?,
         operator: profile.is_operator != 0,
+        email_verified: profile.email_verified_at.is_some(),
     })
 }

@@ -1,6 +1,8 @@
 //! Accounts and office staff.
 
-use shared::{BodyMembership, OfficeMembership, OfficeRole};
+use shared::{
+    ActorRef, BodyMembership, IdentityConfirmation, IdentityMethod, OfficeMembership, OfficeRole,
+};
 use sqlx::AnyPool;
 use uuid::Uuid;
 
@@ -17,13 +19,42 @@ pub struct Profile {
     pub email: String,
     pub display_name: String,
     pub is_operator: i64,
+    pub email_verified_at: Option<i64>,
+    pub identity_confirmed_at: Option<i64>,
+    pub identity_method: Option<String>,
+    pub identity_document: Option<String>,
+    pub identity_confirmed_by: Option<String>,
+    /// The display name of the admin who confirmed the identity in person.
+    pub confirmed_by_name: Option<String>,
+}
+
+impl Profile {
+    pub fn identity(&self) -> Option<IdentityConfirmation> {
+        Some(IdentityConfirmation {
+            method: IdentityMethod::parse(self.identity_method.as_deref()?)?,
+            confirmed_at: db::from_millis(self.identity_confirmed_at?),
+            document: self.identity_document.clone().unwrap_or_default(),
+            confirmed_by: match (&self.identity_confirmed_by, &self.confirmed_by_name) {
+                (Some(id), Some(name)) => Some(ActorRef {
+                    user_id: super::id(id),
+                    display_name: name.clone(),
+                }),
+                _ => None,
+            },
+        })
+    }
 }
 
 pub async fn profile(db: &AnyPool, id: Uuid) -> Result<Option<Profile>, sqlx::Error> {
-    sqlx::query_as("SELECT email, display_name, is_operator FROM users WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "SELECT u.email, u.display_name, u.is_operator, u.email_verified_at, \
+         u.identity_confirmed_at, u.identity_method, u.identity_document, \
+         u.identity_confirmed_by, c.display_name AS confirmed_by_name \
+         FROM users u LEFT JOIN users c ON c.id = u.identity_confirmed_by WHERE u.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn insert(

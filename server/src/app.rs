@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::db::{Backend, Db};
 use crate::live::{self, Bus};
 use crate::mail::Mailer;
+use crate::sso::Sso;
 use crate::store::Store;
 
 /// What every handler can reach. Cheap to clone.
@@ -27,6 +28,8 @@ pub struct AppState {
     pub bus: Bus,
     pub mailer: Mailer,
     pub keys: TokenKeys,
+    /// Single sign-on through the configured provider; `None` when off.
+    pub sso: Option<Sso>,
     /// Cancelled on shutdown, so that open sockets close and let the server stop.
     pub shutdown: CancellationToken,
     /// This process among the instances sharing the database (presence).
@@ -55,6 +58,7 @@ impl App {
             store: Store::build(&config.store)?,
             mailer: Mailer::new(&config.mail)?,
             keys: TokenKeys::new(config.jwt_secret.expose())?,
+            sso: Sso::new(&config)?,
             shutdown: CancellationToken::new(),
             instance_id: uuid::Uuid::now_v7(),
             config,

@@ -44,6 +44,9 @@ pub struct Config {
     /// How often live sockets are shown the server is alive; silence of two
     /// heartbeats and five seconds more ends a socket (see `shared::live`).
     pub live_heartbeat: Duration,
+    /// Single sign-on through an OpenID Connect provider; `None` when the
+    /// `VR_OIDC_*` variables are unset.
+    pub sso: Option<SsoConfig>,
 }
 
 impl Config {
@@ -101,6 +104,23 @@ pub struct ReminderConfig {
     pub interval: Duration,
     /// How many days before a deadline falls due its reminder goes out.
     pub days_before: i64,
+}
+
+/// An OpenID Connect provider people may log in through (an office's
+/// Keycloak, or Keycloak brokering BundID).
+#[derive(Debug, Clone)]
+pub struct SsoConfig {
+    /// The provider's issuer, exactly as it names itself (ID tokens are
+    /// checked against this string); its discovery document lives below it.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// The provider's name on the login button, e.g. "BundID".
+    pub label: String,
+    /// Assurance levels (`acr` of the ID token) that count as a confirmed
+    /// identity, lowest first, e.g. BundID's `substantial`, `high`; empty
+    /// when no login through this provider confirms an identity.
+    pub confirmed_acr: Vec<String>,
 }
 
 /// A value that must never reach a log: its `Debug` prints nothing.
@@ -195,6 +215,7 @@ impl Config {
             log_json: lookup("VR_LOG_FORMAT").as_deref() == Some("json"),
             client_ip_header: lookup("VR_CLIENT_IP_HEADER").map(|h| h.to_lowercase()),
             metrics_token: lookup("VR_METRICS_TOKEN").map(Secret::new),
+            sso: sso_config(&lookup)?,
             data_dir,
             database_url,
             bind,
@@ -275,6 +296,62 @@ fn reminder_config(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<R
     })
 }
 
+/// All four `VR_OIDC_*` basics set turn single sign-on on; none set leaves
+/// it off. Some but not all is a mistake worth refusing to start over: the
+/// operator meant to turn it on.
+fn sso_config(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<SsoConfig>> {
+    const REQUIRED: [&str; 4] = [
+        "VR_OIDC_ISSUER",
+        "VR_OIDC_CLIENT_ID",
+        "VR_OIDC_CLIENT_SECRET",
+        "VR_OIDC_LABEL",
+    ];
+    let values: Vec<Option<String>> = REQUIRED.iter().map(|name| lookup(name)).collect();
+    if values.iter().all(Option::is_none) {
+        if lookup("VR_OIDC_CONFIRMED_ACR").is_some() {
+            bail!(
+                "VR_OIDC_CONFIRMED_ACR is set, but single sign-on is off: set \
+                 VR_OIDC_ISSUER, VR_OIDC_CLIENT_ID, VR_OIDC_CLIENT_SECRET and VR_OIDC_LABEL too"
+            );
+        }
+        return Ok(None);
+    }
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .zip(&values)
+        .filter(|(_, value)| value.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+    if !missing.is_empty() {
+        bail!("single sign-on needs {} set as well", missing.join(", "));
+    }
+    let [issuer, client_id, client_secret, label] = <[Option<String>; 4]>::try_from(values)
+        .expect("four values")
+        .map(Option::unwrap);
+
+    url::Url::parse(&issuer)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "https" | "http"))
+        .context(
+            "VR_OIDC_ISSUER must be the provider's issuer URL, \
+             e.g. https://id.example.org/realms/office",
+        )?;
+    let confirmed_acr = lookup("VR_OIDC_CONFIRMED_ACR")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|acr| !acr.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Ok(Some(SsoConfig {
+        issuer,
+        client_id,
+        client_secret: Secret::new(client_secret),
+        label: label.trim().to_owned(),
+        confirmed_acr,
+    }))
+}
+
 /// The signing key for session tokens, generated on first start and kept in the
 /// data folder, so that restarts do not log everybody out.
 fn load_or_create_secret(data_dir: &std::path::Path) -> anyhow::Result<Secret> {
@@ -348,6 +425,34 @@ mod tests {
     fn a_reminder_interval_of_zero_is_refused() {
         let err = config(&[("VR_REMINDER_INTERVAL_SECONDS", "0")]).unwrap_err();
         assert!(err.to_string().contains("VR_REMINDER_INTERVAL_SECONDS"));
+    }
+
+    #[test]
+    fn single_sign_on_is_off_without_its_variables() {
+        assert!(config(&[]).unwrap().sso.is_none());
+    }
+
+    #[test]
+    fn single_sign_on_reads_its_variables() {
+        let config = config(&[
+            ("VR_OIDC_ISSUER", "https://id.example.org/realms/bauamt"),
+            ("VR_OIDC_CLIENT_ID", "vorgangsraum"),
+            ("VR_OIDC_CLIENT_SECRET", "s3cret"),
+            ("VR_OIDC_LABEL", "BundID"),
+            ("VR_OIDC_CONFIRMED_ACR", "substantial, high"),
+        ])
+        .unwrap();
+        let sso = config.sso.unwrap();
+        assert_eq!(sso.issuer, "https://id.example.org/realms/bauamt");
+        assert_eq!(sso.label, "BundID");
+        assert_eq!(sso.confirmed_acr, ["substantial", "high"]);
+        assert_eq!(format!("{:?}", sso.client_secret), "Secret(…)");
+    }
+
+    #[test]
+    fn half_a_single_sign_on_configuration_is_refused() {
+        let err = config(&[("VR_OIDC_ISSUER", "https://id.example.org")]).unwrap_err();
+        assert!(err.to_string().contains("VR_OIDC_CLIENT_SECRET"), "{err}");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! `domain` holds the rules (procedure, policy, files) apart from HTTP and SQL;
 //! `repo` holds the SQL; `events` the room's event log; `live` the fan-out of
 //! new events; `store` the document bytes;
-//! `notify` the e-mail notifications and deadline reminders.
+//! `notify` the e-mail notifications and deadline reminders; `sso` the
+//! OpenID Connect side of single sign-on.
 
 pub mod app;
 pub mod auth;
@@ -23,6 +24,7 @@ pub mod notify;
 pub mod repo;
 pub mod router;
 pub mod scan;
+pub mod sso;
 pub mod store;
 pub mod telemetry;
 

@@ -21,7 +21,7 @@ use crate::app::App;
 use crate::error::ApiError;
 use crate::handlers::{
     auth, documents, form, health, invitations, live, messages, notifications, offices, procedure,
-    procedure_types, queue, rooms, uploads,
+    procedure_types, queue, rooms, sso, uploads,
 };
 
 /// The header every state-changing API request must carry. A page of another
@@ -55,6 +55,8 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(sso::start_sso_login))
+        .routes(routes!(sso::finish_sso_login))
         .routes(routes!(
             notifications::get_notification_preferences,
             notifications::update_notification_preferences

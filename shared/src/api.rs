@@ -881,4 +881,8 @@ pub struct Readiness {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ClientConfig {
     pub max_upload_bytes: u64,
+    /// The name of the single sign-on provider for the login button (e.g.
+    /// "BundID"); `None` when single sign-on is off.
+    #[serde(default)]
+    pub sso_label: Option<String>,
 }

@@ -11,5 +11,6 @@ pub mod policy;
 pub mod procedure;
 pub mod procedure_types;
 pub mod rules;
+pub mod sso;
 pub mod throttle;
 pub mod values;

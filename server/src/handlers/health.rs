@@ -43,6 +43,7 @@ pub async fn readyz(State(app): State<App>) -> impl IntoResponse {
 pub async fn client_config(State(app): State<App>) -> axum::Json<ClientConfig> {
     axum::Json(ClientConfig {
         max_upload_bytes: app.config.max_upload_bytes,
+        sso_label: app.sso.as_ref().map(|sso| sso.label().to_owned()),
     })
 }
 

@@ -15,6 +15,7 @@ pub mod procedure;
 pub mod procedure_types;
 pub mod queue;
 pub mod rooms;
+pub mod sso;
 pub mod uploads;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};

@@ -8,6 +8,7 @@ pub mod offices;
 pub mod presence;
 pub mod procedure;
 pub mod rooms;
+pub mod sso;
 pub mod uploads;
 pub mod users;
 

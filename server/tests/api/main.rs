@@ -21,4 +21,5 @@ mod procedure_types;
 mod record;
 mod requests;
 mod scanning;
+mod sso;
 mod uploads;

@@ -147,6 +147,22 @@ fn rows() -> Vec<Row> {
             body: no_body,
             expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         },
+        // Single sign-on is off in this app: both endpoints say so to everyone
+        // (the tests in sso.rs drive them with a provider).
+        Row {
+            method: M::GET,
+            template: "/api/auth/sso/start",
+            path: |_| "/api/auth/sso/start".into(),
+            body: no_body,
+            expected: [404; 12],
+        },
+        Row {
+            method: M::GET,
+            template: "/api/auth/sso/callback",
+            path: |_| "/api/auth/sso/callback?code=c&state=s".into(),
+            body: no_body,
+            expected: [404; 12],
+        },
         Row {
             method: M::GET,
             template: "/api/me/notifications",

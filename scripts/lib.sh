@@ -171,3 +171,38 @@ wait_until_healthy() {
     die "the server was not healthy after 60 s"
 }
 
+
+# ------------------------------------------------------ the test OpenID provider
+# e2e/oidc/provider.mjs (node-oidc-provider; any user name logs in) on a free
+# port of localhost, with one confidential client. The e2e node packages must
+# be installed (scripts/setup e2e). Sets OIDC_PID, OIDC_ISSUER, OIDC_CLIENT_ID
+# and OIDC_CLIENT_SECRET.
+#   start_oidc_provider REDIRECT_URI LOG_FILE [ANY_PORT]
+# ANY_PORT=1 accepts REDIRECT_URI on any port (the API tests' servers each
+# have one of their own).
+
+OIDC_PID=""
+
+start_oidc_provider() {
+    local redirect_uri=$1 log=$2 any_port=${3:-0}
+    local port
+    port="$(free_port)"
+    OIDC_ISSUER="http://localhost:$port"
+    OIDC_CLIENT_ID=vorgangsraum-test
+    OIDC_CLIENT_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+    OIDC_PORT="$port" OIDC_ISSUER="$OIDC_ISSUER" OIDC_CLIENT_ID="$OIDC_CLIENT_ID" \
+        OIDC_CLIENT_SECRET="$OIDC_CLIENT_SECRET" OIDC_REDIRECT_URI="$redirect_uri" \
+        OIDC_ANY_PORT="$any_port" node "$VR_ROOT/e2e/oidc/provider.mjs" >"$log" 2>&1 &
+    OIDC_PID=$!
+    wait_for_port "$port" "the test OpenID provider"
+    note "test OpenID provider on $OIDC_ISSUER"
+}
+
+# Safe to call more than once and with nothing started.
+stop_oidc_provider() {
+    if [[ -n $OIDC_PID ]]; then
+        kill "$OIDC_PID" 2>/dev/null || true
+        wait "$OIDC_PID" 2>/dev/null || true
+    fi
+    OIDC_PID=""
+}

@@ -53,6 +53,15 @@ pub async fn client_config() -> ApiResult<ClientConfig> {
     get_json("/api/config").await
 }
 
+/// Where the single sign-on button leads: the server's start, which sends
+/// the browser on to the provider and, after the login, back to `next`.
+pub fn sso_start_url(next: &str) -> String {
+    format!(
+        "/api/auth/sso/start?return={}",
+        String::from(js_sys::encode_uri_component(next))
+    )
+}
+
 pub async fn register(request: &RegisterRequest) -> ApiResult<Me> {
     post_json("/api/auth/register", request).await
 }

@@ -1,16 +1,19 @@
 //! `/login` and `/register`. Both honour `?next=` (a path on this site) so an
-//! invitee comes back to the invitation afterwards.
+//! invitee comes back to the invitation afterwards. With single sign-on on,
+//! the login page also offers the provider, and shows why a sign-on failed
+//! (`?sso_error=`, set by the server's callback).
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_i18n::I18nContext;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::{LoginRequest, RegisterRequest};
 
 use crate::api::{self, ApiError};
 use crate::components::{Alert, ErrorMessage, Field, page_title, safe_next};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::session::use_session;
 
 /// The length the server asks of a new password.
@@ -28,6 +31,11 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    let query = use_query_map();
+    let sso_error = Signal::derive(move || {
+        let code = query.read().get("sso_error")?;
+        Some(sso_error_text(i18n, &code))
+    });
 
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -53,6 +61,7 @@ pub fn LoginPage() -> impl IntoView {
         <div class="narrow">
             <h1>{t!(i18n, login.heading)}</h1>
             <p>{t!(i18n, login.intro)}</p>
+            <Alert text=sso_error/>
             <form on:submit=submit class="stack">
                 <Field id="login-email" kind="email" autocomplete="username" value=email
                     label=ViewFn::from(move || t!(i18n, form.email))/>
@@ -61,6 +70,7 @@ pub fn LoginPage() -> impl IntoView {
                 <ErrorMessage error/>
                 <button type="submit" disabled=busy>{t!(i18n, login.submit)}</button>
             </form>
+            <SingleSignOn next/>
             <p>
                 {t!(i18n, login.no_account)} " "
                 <A href=move || with_next("/register", &next.get())>
@@ -69,6 +79,57 @@ pub fn LoginPage() -> impl IntoView {
             </p>
         </div>
     }
+}
+
+/// The provider's button, when the server has single sign-on on.
+#[component]
+fn SingleSignOn(next: Memo<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let config = LocalResource::new(api::client_config);
+    let label = move || config.get().and_then(Result::ok).and_then(|c| c.sso_label);
+
+    move || {
+        label().map(|label| {
+            let intro_label = label.clone();
+            // A plain link the router leaves alone (rel="external"): the
+            // start is a page load that leaves for the provider.
+            view! {
+                <div class="sso">
+                    <p>
+                        {move || {
+                            let label = intro_label.clone();
+                            t_string!(i18n, login.sso_intro, label)
+                        }}
+                    </p>
+                    <a class="button secondary" rel="external"
+                        href=move || api::sso_start_url(&next.get())>
+                        {move || {
+                            let label = label.clone();
+                            t_string!(i18n, login.sso_button, label)
+                        }}
+                    </a>
+                </div>
+            }
+        })
+    }
+}
+
+/// What the person can do about a failed sign-on, by the server's code.
+fn sso_error_text(i18n: I18nContext<Locale>, code: &str) -> String {
+    let text = match code {
+        "cancelled" => t_string!(i18n, login.sso_error.cancelled),
+        "provider_error" => t_string!(i18n, login.sso_error.provider_error),
+        "expired" => t_string!(i18n, login.sso_error.expired),
+        "state_mismatch" => t_string!(i18n, login.sso_error.state_mismatch),
+        "unavailable" => t_string!(i18n, login.sso_error.unavailable),
+        "token" => t_string!(i18n, login.sso_error.token),
+        "invalid_token" => t_string!(i18n, login.sso_error.invalid_token),
+        "email_missing" => t_string!(i18n, login.sso_error.email_missing),
+        "email_unverified" => t_string!(i18n, login.sso_error.email_unverified),
+        "email_taken" => t_string!(i18n, login.sso_error.email_taken),
+        _ => t_string!(i18n, login.sso_error.failed),
+    };
+    text.to_string()
 }
 
 #[component]

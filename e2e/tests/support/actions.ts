@@ -58,6 +58,15 @@ export async function logsIn(page: Page, email: string, password: string): Promi
   await expect(find.button(page, 'Abmelden')).toBeVisible();
 }
 
+/** At the test sign-on service (e2e/oidc/provider.mjs, in English): logs in
+ * under a user name, which is all it asks, at the assurance level it offers
+ * first. It then sends the browser back to the case room. */
+export async function logsInAtSignOnService(page: Page, userName: string): Promise<void> {
+  await expect(find.heading(page, 'Test provider')).toBeVisible();
+  await find.field(page, 'User name').fill(userName);
+  await find.button(page, 'Log in').click();
+}
+
 export async function opensNewRoomForm(page: Page): Promise<void> {
   await find.link(page, 'Neuer Vorgang').click();
   await expect(find.heading(page, 'Neuer Vorgang')).toBeVisible();

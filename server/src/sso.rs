@@ -312,3 +312,85 @@ impl<'c> AsyncHttpClient<'c> for Http {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sso(secret: &str) -> Sso {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap().to_owned();
+        let config = Config::from_lookup(|name| {
+            let value = match name {
+                "VR_DATA_DIR" => data.as_str(),
+                "VR_JWT_SECRET" => secret,
+                "VR_OIDC_ISSUER" => "https://id.example.org/realms/bauamt",
+                "VR_OIDC_CLIENT_ID" => "vorgangsraum",
+                "VR_OIDC_CLIENT_SECRET" => "client-secret",
+                "VR_OIDC_LABEL" => "BundID",
+                _ => return None,
+            };
+            Some(value.to_owned())
+        })
+        .unwrap();
+        Sso::new(&config).unwrap().expect("configured")
+    }
+
+    fn signed(sso: &Sso, exp: i64) -> String {
+        let pending = Pending {
+            state: "the-state".into(),
+            nonce: "the-nonce".into(),
+            verifier: "the-verifier".into(),
+            return_to: "/rooms".into(),
+            aud: PENDING_AUDIENCE.into(),
+            exp,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &pending, &sso.encoding).unwrap()
+    }
+
+    const OURS: &str = "a-secret-of-at-least-thirty-two-chars!";
+
+    #[test]
+    fn a_pending_login_round_trips_through_its_cookie() {
+        let sso = sso(OURS);
+        let pending = sso
+            .pending(&signed(&sso, chrono::Utc::now().timestamp() + 60))
+            .unwrap();
+        assert!(pending.state_matches("the-state"));
+        assert!(!pending.state_matches("the-state-"));
+        assert_eq!(pending.return_to, "/rooms");
+    }
+
+    #[test]
+    fn a_pending_cookie_signed_with_another_secret_is_refused() {
+        let theirs = sso("another-secret-of-thirty-two-chars!!!");
+        let cookie = signed(&theirs, chrono::Utc::now().timestamp() + 60);
+        assert!(sso(OURS).pending(&cookie).is_none());
+    }
+
+    #[test]
+    fn a_pending_cookie_older_than_ten_minutes_is_refused() {
+        let sso = sso(OURS);
+        let cookie = signed(&sso, chrono::Utc::now().timestamp() - 1);
+        assert!(sso.pending(&cookie).is_none());
+    }
+
+    #[test]
+    fn a_session_token_does_not_pass_for_a_pending_cookie() {
+        let keys = crate::auth::TokenKeys::new(OURS).unwrap();
+        let exp = chrono::Utc::now().timestamp() + 60;
+        let session = keys
+            .issue(uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), exp)
+            .unwrap();
+        assert!(sso(OURS).pending(&session).is_none());
+    }
+
+    #[test]
+    fn the_pending_cookie_goes_only_to_the_sign_on_endpoints_and_survives_the_return() {
+        let cookie = pending_cookie("x".into(), true);
+        assert_eq!(cookie.path(), Some("/api/auth/sso"));
+        assert_eq!(cookie.same_site(), Some(SameSite::Lax));
+        assert_eq!(cookie.http_only(), Some(true));
+        assert_eq!(cookie.secure(), Some(true));
+    }
+}

@@ -170,10 +170,14 @@ async fn sign_in(
 ) -> Result<(Cookie<'static>, String), Failure> {
     let return_to = pending.return_to.clone();
     let login = sso.finish(pending, code).await?;
-    let user_id = record_login(app, sso, &login).await.map_err(internal)?;
-    let user_id = user_id?;
+    let user_id = record_login(app, sso, &login).await.map_err(internal)??;
     let session = log_in(app, user_id).await.map_err(internal)?;
-    tracing::info!(target: "security", event = "sso_login", user.id = %user_id, "logged in by single sign-on");
+    tracing::info!(
+        target: "security",
+        event = "sso_login",
+        user.id = %user_id,
+        "logged in by single sign-on"
+    );
     Ok((session, return_to))
 }
 
@@ -206,7 +210,12 @@ async fn record_login(
         Ok(AccountChoice::Known(id)) => id,
         Ok(AccountChoice::Link(id)) => {
             repo::sso::link(&mut tx, &login.issuer, &login.subject, id).await?;
-            tracing::info!(target: "security", event = "sso_linked", user.id = %id, "a sign-on identity was linked to an existing account");
+            tracing::info!(
+                target: "security",
+                event = "sso_linked",
+                user.id = %id,
+                "a sign-on identity was linked to an existing account"
+            );
             id
         }
         Ok(AccountChoice::Create) => {
@@ -230,7 +239,13 @@ async fn record_login(
     if rules::confirms_identity(&identity, login.acr.as_deref(), sso.confirmed_acr()) {
         let acr = login.acr.as_deref().unwrap_or_default();
         repo::sso::confirm_identity(&mut tx, user_id, acr).await?;
-        tracing::info!(target: "security", event = "identity_confirmed", user.id = %user_id, acr, "identity confirmed by single sign-on");
+        tracing::info!(
+            target: "security",
+            event = "identity_confirmed",
+            user.id = %user_id,
+            acr,
+            "identity confirmed by single sign-on"
+        );
     }
     tx.commit().await?;
     Ok(Ok(user_id))
@@ -272,5 +287,10 @@ fn internal(err: anyhow::Error) -> Failure {
 }
 
 fn log_failure(failure: Failure) {
-    tracing::info!(target: "security", event = "sso_login_failed", reason = failure.code(), "a sign-on login failed");
+    tracing::info!(
+        target: "security",
+        event = "sso_login_failed",
+        reason = failure.code(),
+        "a sign-on login failed"
+    );
 }

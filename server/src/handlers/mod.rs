@@ -2,6 +2,7 @@
 //! its input, asks `domain::policy`, calls `repo`, and appends to the room's
 //! event log in the same transaction as its change.
 
+pub mod account;
 pub mod auth;
 pub mod documents;
 pub mod form;

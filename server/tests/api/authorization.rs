@@ -874,6 +874,208 @@ fn rows() -> Vec<Row> {
 #[tokio::test]
 async fn every_endpoint_answers_every_role_as_the_table_says() {
     let app = TestApp::new().await;
+    let (people, extras, office) = cast(&app).await;
+
+    // Requests go out with each person's session cookie but through a client
+    // without a cookie jar, so a row like register changes nobody (logout,
+    // which ends the sessions, is the last row).
+    let bare = reqwest::Client::new();
+    let mut failures = Vec::new();
+    for row in rows() {
+        let scene = scene(&people, &extras, office).await;
+        let path = (row.path)(&scene);
+        for (i, person) in people.iter().enumerate() {
+            let mut request = bare
+                .request(row.method.clone(), format!("{}{path}", app.base))
+                .header("x-requested-with", "vorgangsraum");
+            if !person.session.is_empty() {
+                request = request.header("cookie", &person.session);
+            }
+            request = match (row.body)(&scene) {
+                Some(Value::Null) => request.body(real_file("pdfa2b_verapdf.pdf")),
+                Some(body) => request.json(&body),
+                None => request,
+            };
+            let status = person.send(request).await.status;
+            if status.as_u16() != row.expected[i] {
+                failures.push(format!(
+                    "{} {} as {}: expected {}, got {}",
+                    row.method, row.template, ROLES[i], row.expected[i], status
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// What a socket message got, as the person's page would see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reply {
+    /// No session: the handshake itself is refused (401).
+    NoSocket,
+    Subscribed,
+    /// `refused` for the room: it is as if the room did not exist.
+    Refused,
+    /// Nothing comes back: the message concerns a room the socket does not
+    /// follow.
+    Ignored,
+}
+
+struct SocketRow {
+    /// The message's `type`, to check every kind has a row.
+    kind: &'static str,
+    what: &'static str,
+    message: fn(&Scene) -> ClientMessage,
+    expected: [Reply; 12],
+}
+
+/// Every kind of client message. `kind_of` has no wildcard: a new kind does
+/// not compile until it is named there, and belongs here with it; the table
+/// then fails until the kind has a row.
+const MESSAGE_KINDS: [&str; 3] = ["subscribe", "unsubscribe", "presence"];
+
+/// The `type` of a client message.
+fn kind_of(message: &ClientMessage) -> &'static str {
+    match message {
+        ClientMessage::Subscribe { .. } => "subscribe",
+        ClientMessage::Unsubscribe { .. } => "unsubscribe",
+        ClientMessage::Presence { .. } => "presence",
+    }
+}
+
+fn socket_rows() -> Vec<SocketRow> {
+    use Reply::{Ignored as I, NoSocket as N, Refused as R, Subscribed as S};
+    vec![
+        SocketRow {
+            kind: "subscribe",
+            what: "the draft",
+            message: |s| ClientMessage::Subscribe {
+                room_id: s.draft.id,
+                after_seq: 0,
+            },
+            // The office sees nothing of a draft.
+            expected: [N, R, S, S, S, R, R, R, R, R, R, R],
+        },
+        SocketRow {
+            kind: "subscribe",
+            what: "the submitted room",
+            message: |s| ClientMessage::Subscribe {
+                room_id: s.submitted.id,
+                after_seq: 0,
+            },
+            expected: [N, R, S, S, S, S, R, R, R, R, R, R],
+        },
+        SocketRow {
+            kind: "subscribe",
+            what: "the room in review",
+            message: |s| ClientMessage::Subscribe {
+                room_id: s.review.id,
+                after_seq: 0,
+            },
+            // The fire service is asked there; the road authority is not.
+            expected: [N, R, S, S, S, S, R, R, R, S, R, R],
+        },
+        SocketRow {
+            kind: "presence",
+            what: "the draft, not followed",
+            message: |s| ClientMessage::Presence {
+                room_id: s.draft.id,
+                editing: Some(FormField::ProjectDescription),
+            },
+            // Presence only counts in a room the socket follows.
+            expected: [N, I, I, I, I, I, I, I, I, I, I, I],
+        },
+        SocketRow {
+            kind: "unsubscribe",
+            what: "the room in review, not followed",
+            message: |s| ClientMessage::Unsubscribe {
+                room_id: s.review.id,
+            },
+            expected: [N, I, I, I, I, I, I, I, I, I, I, I],
+        },
+    ]
+}
+
+#[tokio::test]
+async fn every_socket_message_answers_every_role_as_the_table_says() {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let app = TestApp::new().await;
+    let (people, extras, office) = cast(&app).await;
+    // Socket messages change nothing the next row depends on: one scene.
+    let scene = scene(&people, &extras, office).await;
+    let mut failures = Vec::new();
+    for row in socket_rows() {
+        let message = (row.message)(&scene);
+        assert_eq!(kind_of(&message), row.kind, "{}", row.what);
+        for (i, person) in people.iter().enumerate() {
+            let mut request = format!("{}/api/live", app.base.replace("http", "ws"))
+                .into_client_request()
+                .unwrap();
+            if !person.session.is_empty() {
+                request
+                    .headers_mut()
+                    .insert("cookie", person.session.parse().unwrap());
+            }
+            let reply = match tokio_tungstenite::connect_async(request).await {
+                Err(_) => Reply::NoSocket,
+                Ok((mut socket, _)) => {
+                    // A subscription to a room that does not exist follows
+                    // the message: its refusal comes after whatever the
+                    // message brought, so "nothing" is seen without waiting.
+                    let marker = Uuid::new_v4();
+                    let marker_message = ClientMessage::Subscribe {
+                        room_id: marker,
+                        after_seq: 0,
+                    };
+                    for outgoing in [&message, &marker_message] {
+                        let text = serde_json::to_string(outgoing).unwrap();
+                        socket.send(Message::text(text)).await.unwrap();
+                    }
+                    let mut reply = None;
+                    while reply.is_none() {
+                        let frame =
+                            tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+                                .await
+                                .expect("an answer within 10 s")
+                                .expect("socket open")
+                                .unwrap();
+                        let Message::Text(text) = frame else {
+                            continue;
+                        };
+                        reply = match serde_json::from_str(&text).unwrap() {
+                            ServerMessage::Subscribed { .. } => Some(Reply::Subscribed),
+                            ServerMessage::Refused {
+                                room_id: Some(room),
+                                ..
+                            } if room == marker => Some(Reply::Ignored),
+                            ServerMessage::Refused { .. } => Some(Reply::Refused),
+                            _ => None,
+                        };
+                    }
+                    reply.unwrap()
+                }
+            };
+            if reply != row.expected[i] {
+                failures.push(format!(
+                    "{} {} as {}: expected {:?}, got {:?}",
+                    row.kind, row.what, ROLES[i], row.expected[i], reply
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    let kinds: BTreeSet<&str> = socket_rows().iter().map(|row| row.kind).collect();
+    for kind in MESSAGE_KINDS {
+        assert!(kinds.contains(kind), "socket message {kind} has no row");
+    }
+}
+
+/// The table's columns as people (in the order of `ROLES`), the people the
+/// scene needs besides, and the office the rooms are in.
+async fn cast(app: &TestApp) -> ([Person; 12], Extras, Uuid) {
     let office = app.office("Bauamt Tabelle").await;
     let other_office = app.office("Bauamt Anderswo").await;
     let people = [
@@ -919,36 +1121,7 @@ async fn every_endpoint_answers_every_role_as_the_table_says() {
             .unwrap(),
     };
 
-    // Requests go out with each person's session cookie but through a client
-    // without a cookie jar, so a row like register changes nobody (logout,
-    // which ends the sessions, is the last row).
-    let bare = reqwest::Client::new();
-    let mut failures = Vec::new();
-    for row in rows() {
-        let scene = scene(&people, &extras, office).await;
-        let path = (row.path)(&scene);
-        for (i, person) in people.iter().enumerate() {
-            let mut request = bare
-                .request(row.method.clone(), format!("{}{path}", app.base))
-                .header("x-requested-with", "vorgangsraum");
-            if !person.session.is_empty() {
-                request = request.header("cookie", &person.session);
-            }
-            request = match (row.body)(&scene) {
-                Some(Value::Null) => request.body(real_file("pdfa2b_verapdf.pdf")),
-                Some(body) => request.json(&body),
-                None => request,
-            };
-            let status = person.send(request).await.status;
-            if status.as_u16() != row.expected[i] {
-                failures.push(format!(
-                    "{} {} as {}: expected {}, got {}",
-                    row.method, row.template, ROLES[i], row.expected[i], status
-                ));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    (people, extras, office)
 }
 
 /// People the scene needs who are no column of the table.

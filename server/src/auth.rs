@@ -322,6 +322,31 @@ impl<E: Into<anyhow::Error>> From<E> for RenewError {
     }
 }
 
+/// Forgets, once an hour, what no request can use any more: the refresh
+/// tokens of sessions ended a day ago and mailed links expired a day ago.
+/// The session rows themselves stay, for the person's and the operator's
+/// record of logins.
+pub fn spawn_sweep(app: App) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(3600));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = app.shutdown.cancelled() => break,
+                _ = ticks.tick() => {}
+            }
+            let a_day_ago = db::to_millis(db::now() - chrono::Duration::days(1));
+            match repo::sessions::forget_spent(&app.db.write, a_day_ago).await {
+                Ok(forgotten) if forgotten > 0 => {
+                    tracing::info!(forgotten, "spent session tokens forgotten")
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "session sweep failed"),
+            }
+        }
+    })
+}
+
 /// Why a session ended, as kept on its row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndReason {

@@ -196,3 +196,21 @@ pub async fn spend_refresh(tx: &mut Tx, token_hash: &str, now: i64) -> Result<bo
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Deletes refresh tokens of sessions that ended before `before`, and mailed
+/// links that expired before it; returns how many rows went.
+pub async fn forget_spent(db: &AnyPool, before: i64) -> Result<u64, sqlx::Error> {
+    let tokens = sqlx::query(
+        "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions \
+         WHERE expires_at < $1 OR revoked_at < $1 OR last_seen_at < $2)",
+    )
+    .bind(before)
+    .bind(before - IDLE_MILLIS)
+    .execute(db)
+    .await?;
+    let links = sqlx::query("DELETE FROM account_tokens WHERE expires_at < $1")
+        .bind(before)
+        .execute(db)
+        .await?;
+    Ok(tokens.rows_affected() + links.rows_affected())
+}

@@ -632,3 +632,38 @@ async fn an_invitation_link_after_its_expiry_is_refused() {
     let room_now = builder.room(room.id).await;
     assert!(room_now.members.iter().all(|m| m.user_id != late.id));
 }
+
+#[tokio::test]
+async fn tokens_of_long_ended_sessions_are_forgotten_and_live_ones_kept() {
+    let app = TestApp::new().await;
+    let gone = app.register("Gina Gestern").await;
+    let kept = app.register("Karl Heute").await;
+    sqlx::query("UPDATE sessions SET expires_at = $1 WHERE user_id = $2")
+        .bind(now_millis() - 2 * 86_400_000)
+        .bind(gone.id.to_string())
+        .execute(&app.app.db.write)
+        .await
+        .unwrap();
+    let a_day_ago = now_millis() - 86_400_000;
+    server::repo::sessions::forget_spent(&app.app.db.write, a_day_ago)
+        .await
+        .unwrap();
+    let count = |person: &Person| {
+        let id = person.id.to_string();
+        let db = app.app.db.read.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id \
+                 WHERE s.user_id = $1",
+            )
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+            n
+        }
+    };
+    assert_eq!(count(&gone).await, 0);
+    assert_eq!(count(&kept).await, 1);
+    assert_eq!(me(&app, &kept.session).await, StatusCode::OK);
+}

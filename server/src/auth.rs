@@ -388,7 +388,12 @@ pub async fn end_session(app: &App, jar: &CookieJar) -> anyhow::Result<()> {
     };
     if let Some(session_id) = session_id {
         repo::sessions::revoke(&mut tx, session_id, EndReason::Logout).await?;
-        tracing::info!(target: "security", event = "logout", session_id = %session_id, "logged out");
+        tracing::info!(
+            target: "security",
+            event = "logout",
+            session_id = %session_id,
+            "logged out"
+        );
     }
     tx.commit().await?;
     Ok(())

@@ -137,7 +137,8 @@ fn Sessions() -> impl IntoView {
                             {list
                                 .into_iter()
                                 .map(|session| {
-                                    view! { <SessionItem session on_end=move || sessions.refetch()/> }
+                                    let on_end = move || sessions.refetch();
+                                    view! { <SessionItem session on_end/> }
                                 })
                                 .collect_view()}
                         </ul>
@@ -198,7 +199,10 @@ fn SessionItem(session: SessionView, on_end: impl Fn() + Copy + 'static) -> impl
         <li class="session">
             <p>
                 <strong>{device}</strong>
-                {current.then(|| view! { " " <span class="badge">{t!(i18n, account.this_device)}</span> })}
+                {current
+                    .then(|| {
+                        view! { " " <span class="badge">{t!(i18n, account.this_device)}</span> }
+                    })}
             </p>
             <p class="hint">
                 {times} " · "

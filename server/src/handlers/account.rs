@@ -163,7 +163,12 @@ pub async fn confirm_email(
     let link = take_link(&mut tx, &request.token, Purpose::VerifyEmail).await?;
     repo::users::confirm_email(&mut tx, link.user_id, &link.email).await?;
     tx.commit().await?;
-    tracing::info!(target: "security", event = "email_verified", user_id = %link.user_id, "address confirmed");
+    tracing::info!(
+        target: "security",
+        event = "email_verified",
+        user_id = %link.user_id,
+        "address confirmed"
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -193,7 +198,12 @@ pub async fn request_password_reset(
     )
     .await?;
     if sent >= RESET_MAILS_PER_HOUR {
-        tracing::warn!(target: "security", event = "password_reset_throttled", user_id = %user_id, "reset link not sent");
+        tracing::warn!(
+            target: "security",
+            event = "password_reset_throttled",
+            user_id = %user_id,
+            "reset link not sent"
+        );
         return Ok(StatusCode::ACCEPTED);
     }
     let token = auth::new_secret();
@@ -207,7 +217,12 @@ pub async fn request_password_reset(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(target: "security", event = "password_reset_requested", user_id = %user_id, "reset link sent");
+    tracing::info!(
+        target: "security",
+        event = "password_reset_requested",
+        user_id = %user_id,
+        "reset link sent"
+    );
     let mail = AccountMail {
         subject_de: "Neues Passwort für den Vorgangsraum",
         subject_en: "A new password for the case room",

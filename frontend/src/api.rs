@@ -11,12 +11,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
     BodyView, ClientConfig, CreateProcedureTypeRequest, CreateRoomRequest, DecisionRequest,
-    DocumentView, ExtensionRequest, FeePaymentRequest, FormField, FormFieldView, FormFieldWrite,
-    InboxItem, InvitationAccepted, InvitationCreated, InvitationPreview, InviteRequest,
-    LoginRequest, MarkThreadRead, Me, MessagesView, MissingItemsRequest, NotificationPreferences,
-    OfficeSummary, PostMessage, Problem, ProcedureType, QueueItem, ReasonRequest, RegisterRequest,
-    RoomEvent, RoomStatus, RoomSummary, RoomView, StartThread, StartUpload,
-    StatementRequestsCreate, StatementSubmit, ThreadView, UpdateProcedureTypeRequest, UploadView,
+    DocumentView, EmailVerificationConfirm, ExtensionRequest, FeePaymentRequest, FormField,
+    FormFieldView, FormFieldWrite, InboxItem, InvitationAccepted, InvitationCreated,
+    InvitationPreview, InviteRequest, LoginRequest, MarkThreadRead, Me, MessagesView,
+    MissingItemsRequest, NotificationPreferences, OfficeSummary, PasswordResetConfirm,
+    PasswordResetRequest, PostMessage, Problem, ProcedureType, QueueItem, ReasonRequest,
+    RegisterRequest, RoomEvent, RoomStatus, RoomSummary, RoomView, SessionView, StartThread,
+    StartUpload, StatementRequestsCreate, StatementSubmit, ThreadView, UpdateProcedureTypeRequest,
+    UploadView,
 };
 use uuid::Uuid;
 
@@ -73,6 +75,60 @@ pub async fn login(request: &LoginRequest) -> ApiResult<Me> {
 pub async fn logout() -> ApiResult<()> {
     let response = send(mutating(Request::post("/api/auth/logout")).build()).await?;
     expect_empty(response).await
+}
+
+/// Trades the refresh cookie for new session cookies. `true` when the
+/// session goes on: renewed now, or a moment ago by a parallel request.
+pub async fn renew_session() -> bool {
+    let request = mutating(Request::post("/api/auth/refresh")).build();
+    let Ok(request) = request else {
+        return false;
+    };
+    match request.send().await {
+        Ok(response) => response.ok() || response.status() == 409,
+        Err(_) => false,
+    }
+}
+
+/// Makes sure the access token is current (renewing it if it expired)
+/// before a request that cannot cheaply be sent twice: an upload's body, a
+/// socket's handshake.
+pub async fn ensure_session() {
+    let _ = me().await;
+}
+
+/// The person's open sessions, newest first.
+pub async fn list_sessions() -> ApiResult<Vec<SessionView>> {
+    get_json("/api/me/sessions").await
+}
+
+pub async fn revoke_session(session_id: Uuid) -> ApiResult<()> {
+    let url = format!("/api/me/sessions/{session_id}");
+    expect_empty(send(mutating(Request::delete(&url)).build()).await?).await
+}
+
+/// Mails a new link to confirm the person's address.
+pub async fn resend_verification() -> ApiResult<()> {
+    let request = mutating(Request::post("/api/me/email-verification")).build();
+    expect_empty(send(request).await?).await
+}
+
+pub async fn confirm_email(token: String) -> ApiResult<()> {
+    let request = mutating(Request::post("/api/auth/email-verification"))
+        .json(&EmailVerificationConfirm { token });
+    expect_empty(send(request).await?).await
+}
+
+pub async fn request_password_reset(email: String) -> ApiResult<()> {
+    let request =
+        mutating(Request::post("/api/auth/password-reset")).json(&PasswordResetRequest { email });
+    expect_empty(send(request).await?).await
+}
+
+pub async fn confirm_password_reset(token: String, password: String) -> ApiResult<()> {
+    let request = mutating(Request::post("/api/auth/password-reset/confirm"))
+        .json(&PasswordResetConfirm { token, password });
+    expect_empty(send(request).await?).await
 }
 
 /// The logged-in person, or `None` when there is no valid session.
@@ -436,11 +492,29 @@ async fn post_empty<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
     read_json(send(request).await?).await
 }
 
+/// Sends a request. Refused for an expired access token (401), it renews the
+/// session with the refresh cookie once and sends the request again, so that
+/// a person at work never sees the ten-minute token run out.
 async fn send(request: Result<Request, gloo_net::Error>) -> ApiResult<Response> {
     // Building fails only if our own wire types do not serialise: a bug, not
     // something the user can act on.
     let request = request.map_err(|_| ApiError::Unexpected(0))?;
-    request.send().await.map_err(|_| ApiError::Network)
+    let renewable = !request.url().contains("/api/auth/");
+    let raw = web_sys::Request::from(request);
+    let again = renewable
+        .then(|| web_sys::Request::clone(&raw).ok())
+        .flatten();
+    let response = Request::from(raw)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    match again {
+        Some(again) if response.status() == 401 && renew_session().await => Request::from(again)
+            .send()
+            .await
+            .map_err(|_| ApiError::Network),
+        _ => Ok(response),
+    }
 }
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> ApiResult<T> {

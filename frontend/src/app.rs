@@ -11,8 +11,9 @@ use crate::components::{Announcer, focus_by_id};
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::language;
 use crate::pages::{
-    HomePage, InboxPage, InvitationPage, LoginPage, NewRoomPage, NotFoundPage,
-    NotificationSettingsPage, ProcedureTypesPage, QueuePage, RegisterPage, RoomPage, RoomsPage,
+    AccountPage, ForgotPasswordPage, HomePage, InboxPage, InvitationPage, LoginPage, NewRoomPage,
+    NotFoundPage, NotificationSettingsPage, ProcedureTypesPage, QueuePage, RegisterPage,
+    ResetPasswordPage, RoomPage, RoomsPage, VerifyEmailPage,
 };
 use crate::session::{Session, administered_offices, procedure_types_path, works_in_office};
 
@@ -32,6 +33,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                    <Route path=path!("/reset-password/:token") view=ResetPasswordPage/>
+                    <Route path=path!("/verify-email/:token") view=VerifyEmailPage/>
                     <Route path=path!("/rooms") view=RoomsPage/>
                     <Route path=path!("/rooms/new") view=NewRoomPage/>
                     <Route path=path!("/rooms/:id") view=RoomPage/>
@@ -115,6 +120,7 @@ fn Header() -> impl IntoView {
                                                 {t!(i18n, nav.notifications)}
                                             </A>
                                         </li>
+                                        <li><A href="/account">{t!(i18n, nav.account)}</A></li>
                                     }
                                 })
                         }}

@@ -404,6 +404,12 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
         "room_finished" => td_string!(locale, messages.room_finished),
         "duplicate_key" => td_string!(locale, problem.duplicate_key),
         "csrf_header_missing" => td_string!(locale, problem.csrf_header_missing),
+        "session_ended" => td_string!(locale, problem.session_ended),
+        "session_revoked" => td_string!(locale, problem.session_revoked),
+        "sent_recently" => td_string!(locale, problem.sent_recently),
+        "already_verified" => td_string!(locale, problem.already_verified),
+        "unknown_link" => td_string!(locale, problem.unknown_link),
+        "link_used_up" => td_string!(locale, problem.link_used_up),
         "unavailable" => td_string!(locale, problem.unavailable),
         "internal" => td_string!(locale, problem.internal),
         // FIXME: `invalid_field` names the field but not what is wrong with

@@ -104,6 +104,9 @@ pub fn follow_room(room_id: Uuid, after_seq: i64, on_event: impl Fn(RoomEvent) +
             }
             gloo_timers::future::sleep(pause).await;
             pause = (pause * 2).min(LONGEST_PAUSE);
+            // The handshake carries the access cookie, which may have
+            // expired while the socket was open.
+            crate::api::ensure_session().await;
         }
     };
     spawn_local(async move {

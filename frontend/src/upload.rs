@@ -83,6 +83,7 @@ async fn send_blob<T: DeserializeOwned>(
     on_start: impl FnOnce(Sending),
     on_progress: impl Fn(f64) + 'static,
 ) -> Result<T, UploadError> {
+    crate::api::ensure_session().await;
     let network = |_| UploadError::Api(ApiError::Network);
     let xhr = XmlHttpRequest::new().map_err(network)?;
     xhr.open_with_async(method, url, true).map_err(network)?;

@@ -81,6 +81,7 @@ pub async fn serve(
     let reminders = crate::notify::reminders::spawn(app.clone());
     let upload_sweep = crate::handlers::uploads::spawn_sweep(app.clone());
     let presence = live::spawn_presence(app.clone());
+    let session_sweep = crate::auth::spawn_sweep(app.clone());
     let router = crate::router::router(app.clone());
     let token = app.shutdown.clone();
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -98,6 +99,9 @@ pub async fn serve(
     }
     if let Err(err) = upload_sweep.await {
         tracing::warn!(error = ?err, "the upload sweep ended abnormally");
+    }
+    if let Err(err) = session_sweep.await {
+        tracing::warn!(error = ?err, "the session sweep ended abnormally");
     }
     if let Err(err) = presence.await {
         tracing::warn!(error = ?err, "the presence task ended abnormally");

@@ -1,29 +1,48 @@
-//! Just enough identity for now: password accounts, a signed session token in
-//! an httpOnly cookie, and the extractor that turns it into a person.
+//! Who is asking: password hashing, sessions and the extractor that turns a
+//! request into a person.
 //!
-//! A session is a row in `sessions` and a JWT naming it; logout revokes the
-//! row, so a copied cookie stops working at once.
-//!
-//! FIXME: a session lasts `SESSION_HOURS` with no refresh token, idle timeout
-//! or list of one's sessions yet (identity issue #6). An open socket follows
-//! the session's row: it closes when the row is revoked or runs out, and
-//! stays open when the row's expiry is extended.
+//! A session is a row in `sessions`. The browser holds two httpOnly cookies:
+//! a short-lived JWT access token naming the row (`VR_ACCESS_TOKEN_SECONDS`,
+//! 10 minutes by default) and a random refresh token, stored only hashed,
+//! that buys the next pair once. The row ends at logout or revocation, 12
+//! hours after login, or after 30 minutes without a request; every request
+//! checks the row, so an ended session stops at once, not only when its
+//! access token expires. An open socket follows the row as well.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use shared::ActorRef;
+use sha2::{Digest, Sha256};
+use shared::{ActorRef, RenewedSession};
 use uuid::Uuid;
 
 use crate::app::App;
 use crate::error::ApiError;
+use crate::{db, repo};
 
-pub const SESSION_COOKIE: &str = "vr_session";
+/// The short-lived access token (a JWT), sent with every request.
+pub const ACCESS_COOKIE: &str = "vr_session";
+/// The refresh token (random, stored hashed), sent only to the session
+/// endpoints under `/api/auth`.
+pub const REFRESH_COOKIE: &str = "vr_refresh";
+const REFRESH_PATH: &str = "/api/auth";
+/// A session ends this long after login, however active (BSI baseline).
 pub const SESSION_HOURS: i64 = 12;
+/// A session ends after this long without a request.
+pub const IDLE_MINUTES: i64 = 30;
+/// How often a session's last activity is written: often enough for the
+/// idle timeout, rare enough not to write on every request.
+const SEEN_EVERY_SECONDS: i64 = 60;
+/// A refresh token used twice within this window is a race of two requests
+/// of the same browser, not a copy: the second gets no new tokens (its
+/// browser has them already) and the session stays.
+pub const REFRESH_RACE_SECONDS: i64 = 10;
 /// One leeway for every time check on tokens, in seconds.
 pub const LEEWAY_SECONDS: u64 = 30;
 const ISSUER: &str = "vorgangsraum";
@@ -74,6 +93,8 @@ struct Claims {
     iat: i64,
     nbf: i64,
     exp: i64,
+    /// Makes every token unique, even two issued in the same second.
+    jti: Uuid,
 }
 
 /// Signs and checks session tokens. Only HS256 is accepted.
@@ -101,6 +122,7 @@ impl TokenKeys {
             iat: now,
             nbf: now,
             exp,
+            jti: Uuid::new_v4(),
         };
         Ok(jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
@@ -136,55 +158,318 @@ pub struct TokenClaims {
     pub expires: i64,
 }
 
-/// Opens a session for a person who just proved who they are, and returns
-/// its token for the cookie.
-pub async fn start_session(app: &App, user_id: Uuid) -> anyhow::Result<String> {
-    start_session_until(
-        app,
+/// How a session was opened; kept on the session row for the person's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginMethod {
+    Password,
+    /// Through the OpenID Connect provider.
+    Sso,
+}
+
+impl LoginMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginMethod::Password => "password",
+            LoginMethod::Sso => "sso",
+        }
+    }
+}
+
+/// Opens a session for a person who just proved who they are and sets its
+/// two cookies: the short access token and the refresh token.
+pub async fn log_in(
+    app: &App,
+    jar: CookieJar,
+    user_id: Uuid,
+    method: LoginMethod,
+    headers: &HeaderMap,
+) -> anyhow::Result<CookieJar> {
+    let now = db::to_millis(db::now());
+    let session = repo::sessions::NewSession {
+        id: Uuid::now_v7(),
         user_id,
-        chrono::Utc::now().timestamp() + SESSION_HOURS * 3600,
-    )
-    .await
-}
-
-/// Opens a session that ends at `exp` (seconds since the epoch).
-pub async fn start_session_until(app: &App, user_id: Uuid, exp: i64) -> anyhow::Result<String> {
-    let session_id = Uuid::now_v7();
+        created_at: now,
+        expires_at: now + SESSION_HOURS * 3_600_000,
+        user_agent: user_agent(headers),
+        method: method.as_str(),
+    };
+    let refresh = new_secret();
     let mut tx = app.db.begin().await?;
-    crate::repo::users::insert_session(&mut tx, session_id, user_id, exp * 1000).await?;
+    repo::sessions::insert(&mut tx, &session).await?;
+    repo::sessions::insert_refresh(&mut tx, &secret_hash(&refresh), session.id, now).await?;
     tx.commit().await?;
-    app.keys.issue(user_id, session_id, exp)
+    tracing::info!(
+        target: "security",
+        event = "login",
+        user_id = %user_id,
+        session_id = %session.id,
+        method = method.as_str(),
+        "session opened"
+    );
+    let access = app.keys.issue(
+        user_id,
+        session.id,
+        access_expiry(app, now, session.expires_at),
+    )?;
+    Ok(set_cookies(app, jar, access, refresh, session.expires_at))
 }
 
-/// Ends the session the request's cookie belongs to, if it has a valid one.
-pub async fn end_session(app: &App, headers: &axum::http::HeaderMap) -> anyhow::Result<()> {
-    let jar = axum_extra::extract::CookieJar::from_headers(headers);
-    if let Some(claims) = jar
-        .get(SESSION_COOKIE)
+/// A session row ending at `exp` (seconds since the epoch) and its access
+/// token, without cookies: for tests of expiry.
+pub async fn start_session_until(app: &App, user_id: Uuid, exp: i64) -> anyhow::Result<String> {
+    let now = db::to_millis(db::now());
+    let session = repo::sessions::NewSession {
+        id: Uuid::now_v7(),
+        user_id,
+        created_at: now.min(exp * 1000),
+        expires_at: exp * 1000,
+        user_agent: String::new(),
+        method: LoginMethod::Password.as_str(),
+    };
+    let mut tx = app.db.begin().await?;
+    repo::sessions::insert(&mut tx, &session).await?;
+    tx.commit().await?;
+    app.keys.issue(user_id, session.id, exp)
+}
+
+/// When an access token issued now expires (seconds since the epoch): after
+/// the configured lifetime, but never after its session.
+fn access_expiry(app: &App, now_ms: i64, session_expires_ms: i64) -> i64 {
+    (now_ms / 1000 + app.config.access_token_ttl.as_secs() as i64).min(session_expires_ms / 1000)
+}
+
+/// Why a refresh token was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenewRefusal {
+    /// No refresh cookie, or one we never issued.
+    Unknown,
+    /// The session was ended (logout, revoked, timed out).
+    Ended,
+    /// The token was used moments ago by a parallel request of the same
+    /// browser; its cookies are renewed already, nothing to do.
+    Raced,
+    /// The token was used before: someone copied it. The whole session has
+    /// just been revoked.
+    Replayed,
+}
+
+/// Exchanges a refresh token for a new access token and a new refresh
+/// token. The old one is spent: shown again after the race window, it
+/// revokes the whole session (the family of tokens it belongs to).
+pub async fn renew(app: &App, jar: CookieJar) -> Result<(CookieJar, RenewedSession), RenewError> {
+    let Some(token) = jar.get(REFRESH_COOKIE).map(|c| c.value().to_owned()) else {
+        return Err(RenewError::Refused(RenewRefusal::Unknown));
+    };
+    let now = db::to_millis(db::now());
+    let mut tx = app.db.begin().await?;
+    let Some(spent) = repo::sessions::refresh_token(&mut tx, &secret_hash(&token)).await? else {
+        return Err(RenewError::Refused(RenewRefusal::Unknown));
+    };
+    if let Some(used_at) = spent.used_at {
+        if now - used_at <= REFRESH_RACE_SECONDS * 1000 {
+            return Err(RenewError::Refused(RenewRefusal::Raced));
+        }
+        repo::sessions::revoke(&mut tx, spent.session_id, EndReason::Replay).await?;
+        tx.commit().await?;
+        tracing::warn!(
+            target: "security",
+            event = "refresh_replayed",
+            session_id = %spent.session_id,
+            "a spent refresh token came back; the session is revoked"
+        );
+        return Err(RenewError::Refused(RenewRefusal::Replayed));
+    }
+    let Some(session) = repo::sessions::get(&mut *tx, spent.session_id).await? else {
+        return Err(RenewError::Refused(RenewRefusal::Ended));
+    };
+    if !session.is_live(now) {
+        return Err(RenewError::Refused(RenewRefusal::Ended));
+    }
+    // Spending is a conditional update, so that of two requests racing with
+    // the same token exactly one gets new tokens.
+    if !repo::sessions::spend_refresh(&mut tx, &secret_hash(&token), now).await? {
+        return Err(RenewError::Refused(RenewRefusal::Raced));
+    }
+    let refresh = new_secret();
+    repo::sessions::insert_refresh(&mut tx, &secret_hash(&refresh), session.id, now).await?;
+    repo::sessions::touch(&mut *tx, session.id, now).await?;
+    tx.commit().await?;
+
+    let access_expires = access_expiry(app, now, session.expires_at);
+    let access = app
+        .keys
+        .issue(session.user_id, session.id, access_expires)?;
+    let renewed = RenewedSession {
+        access_expires_at: chrono::DateTime::from_timestamp(access_expires, 0).unwrap_or_default(),
+        session_ends_at: db::from_millis(session.end_after_activity_at(now)),
+    };
+    Ok((
+        set_cookies(app, jar, access, refresh, session.expires_at),
+        renewed,
+    ))
+}
+
+/// A renewal that did not happen: refused, or the database failed.
+#[derive(Debug)]
+pub enum RenewError {
+    Refused(RenewRefusal),
+    Failed(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for RenewError {
+    fn from(err: E) -> RenewError {
+        RenewError::Failed(err.into())
+    }
+}
+
+/// Forgets, once an hour, what no request can use any more: the refresh
+/// tokens of sessions ended a day ago and mailed links expired a day ago.
+/// The session rows themselves stay, for the person's and the operator's
+/// record of logins.
+pub fn spawn_sweep(app: App) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(3600));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = app.shutdown.cancelled() => break,
+                _ = ticks.tick() => {}
+            }
+            let a_day_ago = db::to_millis(db::now() - chrono::Duration::days(1));
+            match repo::sessions::forget_spent(&app.db.write, a_day_ago).await {
+                Ok(forgotten) if forgotten > 0 => {
+                    tracing::info!(forgotten, "spent session tokens forgotten")
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "session sweep failed"),
+            }
+        }
+    })
+}
+
+/// Why a session ended, as kept on its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    Logout,
+    /// Its owner ended it from the list of sessions.
+    Revoked,
+    /// A spent refresh token of it was used again.
+    Replay,
+    /// The password was reset: every session of the account ends.
+    PasswordReset,
+}
+
+impl EndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Logout => "logout",
+            EndReason::Revoked => "revoked",
+            EndReason::Replay => "replay",
+            EndReason::PasswordReset => "password_reset",
+        }
+    }
+}
+
+/// Ends the session the request's cookies belong to: the access token's, or
+/// when that has expired, the refresh token's.
+pub async fn end_session(app: &App, jar: &CookieJar) -> anyhow::Result<()> {
+    let mut tx = app.db.begin().await?;
+    let session_id = match jar
+        .get(ACCESS_COOKIE)
         .and_then(|c| app.keys.verify(c.value()))
     {
-        let mut tx = app.db.begin().await?;
-        crate::repo::users::revoke_session(&mut tx, claims.session_id).await?;
-        tx.commit().await?;
+        Some(claims) => Some(claims.session_id),
+        None => match jar.get(REFRESH_COOKIE) {
+            Some(cookie) => repo::sessions::refresh_token(&mut tx, &secret_hash(cookie.value()))
+                .await?
+                .map(|token| token.session_id),
+            None => None,
+        },
+    };
+    if let Some(session_id) = session_id {
+        repo::sessions::revoke(&mut tx, session_id, EndReason::Logout).await?;
+        tracing::info!(
+            target: "security",
+            event = "logout",
+            session_id = %session_id,
+            "logged out"
+        );
     }
+    tx.commit().await?;
     Ok(())
 }
 
-pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, token))
+fn set_cookies(
+    app: &App,
+    jar: CookieJar,
+    access: String,
+    refresh: String,
+    session_expires_ms: i64,
+) -> CookieJar {
+    let secure = app.config.secure_cookies();
+    let lasts = time::Duration::milliseconds(session_expires_ms - db::to_millis(db::now()));
+    jar.add(cookie(ACCESS_COOKIE, access, "/", secure, lasts))
+        .add(cookie(REFRESH_COOKIE, refresh, REFRESH_PATH, secure, lasts))
+}
+
+/// Removes both session cookies.
+pub fn clear_cookies(app: &App, jar: CookieJar) -> CookieJar {
+    let secure = app.config.secure_cookies();
+    let mut access = cookie(
+        ACCESS_COOKIE,
+        String::new(),
+        "/",
+        secure,
+        time::Duration::ZERO,
+    );
+    access.make_removal();
+    let mut refresh = cookie(
+        REFRESH_COOKIE,
+        String::new(),
+        REFRESH_PATH,
+        secure,
+        time::Duration::ZERO,
+    );
+    refresh.make_removal();
+    jar.add(access).add(refresh)
+}
+
+fn cookie(
+    name: &'static str,
+    value: String,
+    path: &'static str,
+    secure: bool,
+    lasts: time::Duration,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
         .http_only(true)
         .secure(secure)
-        // Strict: the cookie never rides on a request another site starts.
+        // Strict: the cookies never ride on a request another site starts.
         .same_site(SameSite::Strict)
-        .path("/")
-        .max_age(time::Duration::hours(SESSION_HOURS))
+        .path(path)
+        .max_age(lasts)
         .build()
 }
 
-pub fn cleared_cookie(secure: bool) -> Cookie<'static> {
-    let mut cookie = session_cookie(String::new(), secure);
-    cookie.make_removal();
-    cookie
+/// 32 random bytes, URL-safe: refresh tokens and mailed links.
+pub fn new_secret() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// Secrets are stored only as their SHA-256.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The browser's self-description, shortened, for the list of sessions.
+fn user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
 }
 
 /// The logged-in person making a request.
@@ -210,31 +495,45 @@ impl CurrentUser {
     }
 }
 
-/// Reads the session cookie from request headers and loads the person.
+/// Reads the access cookie from request headers and loads the person, if
+/// the token is genuine and current and its session still lives. Marks the
+/// session as used (at most once a minute), which keeps it from idling out.
 pub async fn user_from_headers(
     app: &App,
     headers: &axum::http::HeaderMap,
 ) -> Result<Option<CurrentUser>, ApiError> {
-    let jar = axum_extra::extract::CookieJar::from_headers(headers);
-    let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
+    let jar = CookieJar::from_headers(headers);
+    let Some(token) = jar.get(ACCESS_COOKIE).map(|c| c.value().to_string()) else {
         return Ok(None);
     };
     let Some(TokenClaims {
         user_id: id,
         session_id,
-        expires,
+        ..
     }) = app.keys.verify(&token)
     else {
         return Ok(None);
     };
-    if !crate::repo::users::session_active(&app.db.read, session_id, id).await? {
+    let now = db::to_millis(db::now());
+    let Some(session) = repo::sessions::get(&app.db.read, session_id).await? else {
         return Ok(None);
+    };
+    if session.user_id != id || !session.is_live(now) {
+        return Ok(None);
+    }
+    let mut ends_at = session.end_at();
+    if now - session.last_seen_at >= SEEN_EVERY_SECONDS * 1000 {
+        // A failed mark costs the person at most an early idle timeout.
+        match repo::sessions::touch(&app.db.write, session_id, now).await {
+            Ok(()) => ends_at = session.end_after_activity_at(now),
+            Err(err) => tracing::warn!(error = %err, "session activity not recorded"),
+        }
     }
     let profile = crate::repo::users::profile(&app.db.read, id).await?;
     Ok(profile.map(|row| CurrentUser {
         id,
         session_id,
-        session_expires_at: chrono::DateTime::from_timestamp(expires, 0).unwrap_or_default()
+        session_expires_at: db::from_millis(ends_at)
             + chrono::Duration::seconds(LEEWAY_SECONDS as i64),
         email: row.email,
         display_name: row.display_name,

@@ -44,6 +44,9 @@ pub struct Config {
     /// How often live sockets are shown the server is alive; silence of two
     /// heartbeats and five seconds more ends a socket (see `shared::live`).
     pub live_heartbeat: Duration,
+    /// How long an access token lives before the page trades its refresh
+    /// token for a new one (see `auth`).
+    pub access_token_ttl: Duration,
     /// Single sign-on through an OpenID Connect provider; `None` when the
     /// `VR_OIDC_*` variables are unset.
     pub sso: Option<SsoConfig>,
@@ -198,8 +201,21 @@ impl Config {
             None => Duration::from_secs(shared::HEARTBEAT_SECONDS),
         };
 
+        // Short, so that a stolen access token is worth little; not so short
+        // that every page spends its time renewing.
+        let access_token_ttl = match lookup("VR_ACCESS_TOKEN_SECONDS") {
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|n| (5..=1800).contains(n))
+                .map(Duration::from_secs)
+                .context("VR_ACCESS_TOKEN_SECONDS must be from 5 to 1800")?,
+            None => Duration::from_secs(600),
+        };
+
         Ok(Config {
             live_heartbeat,
+            access_token_ttl,
             store: store_config(&lookup, &data_dir)?,
             mail: MailConfig {
                 smtp_url: lookup("VR_SMTP_URL").map(Secret::new),

@@ -197,6 +197,15 @@ impl IntoResponse for ApiError {
             tracing::error!(error.id = %id, error.cause = ?source, "request failed");
             id
         });
+        if self.status == StatusCode::FORBIDDEN {
+            // The request's span names the person and the route.
+            tracing::info!(
+                target: "security",
+                event = "access_refused",
+                code = self.code,
+                "refused"
+            );
+        }
         let problem = Problem {
             kind: "about:blank".into(),
             title: self.status.canonical_reason().unwrap_or("Error").into(),

@@ -115,15 +115,48 @@ async fn deliver(
 // FIXME: the person's language is not stored yet (accounts keep none), so
 // every mail carries both; send one language once the account has one.
 fn compose(address: &str, notification: &Notification, link: &str) -> Mail {
+    bilingual(
+        address,
+        [&notification.subject_de, &notification.subject_en],
+        [&notification.body_de, &notification.body_en],
+        link,
+    )
+}
+
+fn bilingual(address: &str, subject: [&str; 2], body: [&str; 2], link: &str) -> Mail {
     Mail {
         to: address.to_owned(),
-        subject: format!("{} / {}", notification.subject_de, notification.subject_en),
+        subject: format!("{} / {}", subject[0], subject[1]),
         body: format!(
             "{}\n\n{link}\n\n---- English ----\n\n{}\n\n{link}\n",
-            notification.body_de.trim_end(),
-            notification.body_en.trim_end(),
+            body[0].trim_end(),
+            body[1].trim_end(),
         ),
     }
+}
+
+/// A mail about the person's own account, with a one-time link.
+pub struct AccountMail {
+    pub subject_de: &'static str,
+    pub subject_en: &'static str,
+    pub body_de: &'static str,
+    pub body_en: &'static str,
+    /// Where the link leads, e.g. `/verify-email/{token}`.
+    pub path: String,
+}
+
+/// Mails an account message (address check, password reset). Sent whatever
+/// the person's notification settings: without it they cannot get in.
+pub async fn send_account_mail(app: &App, address: &str, mail: &AccountMail) -> anyhow::Result<()> {
+    let link = link(app, &mail.path);
+    app.mailer
+        .send(bilingual(
+            address,
+            [mail.subject_de, mail.subject_en],
+            [mail.body_de, mail.body_en],
+            &link,
+        ))
+        .await
 }
 
 /// Logs a mail that did not go out: its kind and whom it was for, never the

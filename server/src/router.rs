@@ -20,8 +20,8 @@ use utoipa_axum::routes;
 use crate::app::App;
 use crate::error::ApiError;
 use crate::handlers::{
-    auth, documents, form, health, invitations, live, messages, notifications, offices, procedure,
-    procedure_types, queue, rooms, sso, uploads,
+    account, auth, documents, form, health, invitations, live, messages, notifications, offices,
+    procedure, procedure_types, queue, rooms, sso, uploads,
 };
 
 /// The header every state-changing API request must carry. A page of another
@@ -54,9 +54,16 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
+        .routes(routes!(auth::refresh))
         .routes(routes!(auth::me))
         .routes(routes!(sso::start_sso_login))
         .routes(routes!(sso::finish_sso_login))
+        .routes(routes!(account::list_sessions))
+        .routes(routes!(account::revoke_session))
+        .routes(routes!(account::resend_verification))
+        .routes(routes!(account::confirm_email))
+        .routes(routes!(account::request_password_reset))
+        .routes(routes!(account::confirm_password_reset))
         .routes(routes!(
             notifications::get_notification_preferences,
             notifications::update_notification_preferences
@@ -125,6 +132,13 @@ pub fn router(app: App) -> Router {
     let (api, description) = api().split_for_parts();
     let frontend = &app.config.frontend_dir;
     let spa = ServeDir::new(frontend).fallback(ServeFile::new(frontend.join("index.html")));
+    // Served over TLS (through the proxy named in VR_PUBLIC_URL), browsers
+    // are told to come back only over TLS, for a year. Over plain HTTP the
+    // header would be ignored and only mislead.
+    let hsts = app
+        .config
+        .secure_cookies()
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
 
     api.route(
         "/api/openapi.json",
@@ -148,6 +162,10 @@ pub fn router(app: App) -> Router {
     .layer(default_header(header::REFERRER_POLICY, "no-referrer"))
     .layer(default_header(header::X_FRAME_OPTIONS, "DENY"))
     .layer(default_header(header::CONTENT_SECURITY_POLICY, APP_CSP))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::STRICT_TRANSPORT_SECURITY,
+        move |_: &Response| hsts.clone(),
+    ))
     .with_state(app)
 }
 

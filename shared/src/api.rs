@@ -77,6 +77,57 @@ pub struct Me {
     pub identity: Option<IdentityConfirmation>,
 }
 
+/// A session renewed with its refresh token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RenewedSession {
+    /// When the new access token expires; the page renews again after.
+    pub access_expires_at: DateTime<Utc>,
+    /// When the session ends unless it is used again before (30 minutes
+    /// idle, at most 12 hours after login).
+    pub session_ends_at: DateTime<Utc>,
+}
+
+/// One of the person's sessions (a browser they are logged in with).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionView {
+    pub id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub last_active_at: DateTime<Utc>,
+    /// When it ends at the latest, used or not.
+    pub expires_at: DateTime<Utc>,
+    /// What the browser said it was, shortened.
+    pub user_agent: String,
+    /// `password` or `sso`.
+    pub method: String,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// Asks for a link to set a new password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// Sets a new password with the link's token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasswordResetConfirm {
+    pub token: String,
+    /// At least 12 characters; long passphrases welcome, no composition rules.
+    pub password: String,
+}
+
+/// Confirms an e-mail address with the token of the mailed link.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EmailVerificationConfirm {
+    pub token: String,
+}
+
 /// A confirmed identity: the higher of the two trust levels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

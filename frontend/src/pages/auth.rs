@@ -70,6 +70,7 @@ pub fn LoginPage() -> impl IntoView {
                 <ErrorMessage error/>
                 <button type="submit" disabled=busy>{t!(i18n, login.submit)}</button>
             </form>
+            <p><A href="/forgot-password">{t!(i18n, login.forgot_link)}</A></p>
             <SingleSignOn next/>
             <p>
                 {t!(i18n, login.no_account)} " "

@@ -1,5 +1,6 @@
 //! One module per route (see the route list in `app.rs`).
 
+mod account;
 mod auth;
 mod home;
 mod inbox;
@@ -11,6 +12,7 @@ mod queue;
 mod room;
 mod rooms;
 
+pub use account::{AccountPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
 pub use auth::{LoginPage, RegisterPage};
 pub use home::HomePage;
 pub use inbox::InboxPage;

@@ -6,11 +6,11 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::CookieJar;
 use sha2::{Digest, Sha256};
-use shared::{LoginRequest, Me, RegisterRequest};
+use shared::{LoginRequest, Me, RegisterRequest, RenewedSession};
 
 use super::Json;
 use crate::app::App;
-use crate::auth::{self, CurrentUser};
+use crate::auth::{self, CurrentUser, LoginMethod, RenewError, RenewRefusal};
 use crate::db;
 use crate::domain::throttle;
 use crate::domain::values::{Email, Line, NewPassword};
@@ -31,6 +31,7 @@ use crate::repo;
 )]
 pub async fn register(
     State(app): State<App>,
+    headers: HeaderMap,
     jar: CookieJar,
     Json(request): Json<RegisterRequest>,
 ) -> ApiResult<(StatusCode, CookieJar, axum::Json<Me>)> {
@@ -44,12 +45,10 @@ pub async fn register(
     let mut tx = app.db.begin().await?;
     let id = repo::users::insert(&mut tx, email.as_str(), &name.into_string(), &hash).await?;
     tx.commit().await?;
-    tracing::info!(user.id = %id, "account registered");
+    tracing::info!(target: "security", event = "registered", user_id = %id, "account registered");
+    super::account::send_verification(&app, id, email.as_str()).await?;
 
-    let jar = jar.add(auth::session_cookie(
-        auth::start_session(&app, id).await?,
-        app.config.secure_cookies(),
-    ));
+    let jar = auth::log_in(&app, jar, id, LoginMethod::Password, &headers).await?;
     Ok((StatusCode::CREATED, jar, axum::Json(me_of(&app, id).await?)))
 }
 
@@ -78,7 +77,12 @@ pub async fn login(
     let (account_failures, address_failures) =
         repo::users::recent_failures(&app.db.read, &email, &address, hour_ago).await?;
     if let Err(limited) = throttle::check(account_failures, address_failures) {
-        tracing::warn!(limit = ?limited, "login refused: too many failures");
+        tracing::warn!(
+            target: "security",
+            event = "login_throttled",
+            limit = ?limited,
+            "login refused: too many failures"
+        );
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
@@ -93,7 +97,15 @@ pub async fn login(
     };
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     if !auth::verify_password(request.password, stored).await {
-        tracing::info!(failures = account_failures + 1, "login failed");
+        // The address is personal data and stays out of the log; the
+        // account, if there is one, is named by its id.
+        tracing::info!(
+            target: "security",
+            event = "login_failed",
+            user_id = credentials.as_ref().map(|c| tracing::field::display(repo::id(&c.id))),
+            failures = account_failures + 1,
+            "login failed"
+        );
         let mut tx = app.db.begin().await?;
         repo::users::record_failure(&mut tx, &email, &address, hour_ago).await?;
         tx.commit().await?;
@@ -104,11 +116,7 @@ pub async fn login(
         ));
     }
     let id = repo::id(&credentials.expect("verified above").id);
-    tracing::info!(user.id = %id, "logged in");
-    let jar = jar.add(auth::session_cookie(
-        auth::start_session(&app, id).await?,
-        app.config.secure_cookies(),
-    ));
+    let jar = auth::log_in(&app, jar, id, LoginMethod::Password, &headers).await?;
     Ok((jar, axum::Json(me_of(&app, id).await?)))
 }
 
@@ -136,14 +144,56 @@ fn address_hash(address: &str) -> String {
     path = "/api/auth/logout",
     tag = "accounts",
     responses((status = 204, description = "Logged out")))]
-pub async fn logout(
+pub async fn logout(State(app): State<App>, jar: CookieJar) -> ApiResult<(StatusCode, CookieJar)> {
+    auth::end_session(&app, &jar).await?;
+    Ok((StatusCode::NO_CONTENT, auth::clear_cookies(&app, jar)))
+}
+
+/// Trades the refresh token (its cookie) for a new access token and a new
+/// refresh token. The page calls it when a request was refused for an
+/// expired access token, and to stay logged in.
+#[utoipa::path(
+    post,
+    path = "/api/auth/refresh",
+    tag = "accounts",
+    responses(
+        (status = 200, body = RenewedSession, description = "Renewed; both cookies are new"),
+        (status = 401, body = shared::Problem, description = "The session has ended"),
+        (status = 409, body = shared::Problem,
+         description = "Renewed a moment ago by another request of this browser"),
+    )
+)]
+pub async fn refresh(
     State(app): State<App>,
-    headers: HeaderMap,
     jar: CookieJar,
-) -> ApiResult<(StatusCode, CookieJar)> {
-    auth::end_session(&app, &headers).await?;
-    let jar = jar.add(auth::cleared_cookie(app.config.secure_cookies()));
-    Ok((StatusCode::NO_CONTENT, jar))
+) -> Result<(CookieJar, axum::Json<RenewedSession>), (CookieJar, ApiError)> {
+    match auth::renew(&app, jar.clone()).await {
+        Ok((jar, renewed)) => Ok((jar, axum::Json(renewed))),
+        Err(RenewError::Failed(err)) => Err((jar, ApiError::internal(err))),
+        Err(RenewError::Refused(RenewRefusal::Raced)) => Err((
+            jar,
+            ApiError::conflict(
+                "renewed_already",
+                "The session was renewed a moment ago by another request; repeat the request.",
+            ),
+        )),
+        Err(RenewError::Refused(refusal)) => {
+            let detail = match refusal {
+                RenewRefusal::Replayed => {
+                    "This session was ended because its renewal key was used twice, which \
+                     happens when someone copied it. Log in again; if this keeps happening, \
+                     reset your password."
+                }
+                _ => "Your session has ended. Log in again.",
+            };
+            let code = match refusal {
+                RenewRefusal::Replayed => "session_revoked",
+                _ => "session_ended",
+            };
+            let error = ApiError::new(StatusCode::UNAUTHORIZED, code, detail);
+            Err((auth::clear_cookies(&app, jar), error))
+        }
+    }
 }
 
 /// The logged-in person.

@@ -246,7 +246,7 @@ impl Session {
     /// once it was ended. A failed read keeps the socket: the next tick asks
     /// again.
     async fn session_end(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        match repo::users::session_until(&self.app.db.read, self.user.session_id).await {
+        match repo::sessions::session_until(&self.app.db.read, self.user.session_id).await {
             Ok(Some(ms)) => Some(
                 crate::db::from_millis(ms)
                     + chrono::Duration::seconds(crate::auth::LEEWAY_SECONDS as i64),

@@ -2,6 +2,7 @@
 //! its input, asks `domain::policy`, calls `repo`, and appends to the room's
 //! event log in the same transaction as its change.
 
+pub mod account;
 pub mod auth;
 pub mod documents;
 pub mod form;
@@ -73,7 +74,16 @@ pub async fn room_for(app: &App, user: &CurrentUser, room_id: Uuid) -> ApiResult
     tracing::Span::current().record("room_id", tracing::field::display(room_id));
     room_repo::context(&app.db.read, user.id, room_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("room"))
+        .ok_or_else(|| {
+            // Also a mistyped address; the log cannot tell, and says both.
+            tracing::info!(
+                target: "security",
+                event = "access_refused",
+                code = "room_hidden",
+                "room not visible to the caller, or not there"
+            );
+            ApiError::not_found("room")
+        })
 }
 
 /// Asks the policy whether the caller may take `action` in the room now.
@@ -89,7 +99,7 @@ pub async fn authorize(
 
 pub fn refusal(refusal: Refusal) -> ApiError {
     if refusal.forbidden {
-        tracing::info!(code = refusal.code, "refused by policy");
+        // Logged as a security event with every other 403 (`error.rs`).
         ApiError::forbidden(refusal.code, refusal.detail)
     } else {
         ApiError::conflict(refusal.code, refusal.detail)

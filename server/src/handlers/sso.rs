@@ -6,17 +6,16 @@
 //! from the provider's page, in the browser, not through our API client.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Redirect;
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::Cookie;
 use serde::Deserialize;
 use shared::Problem;
 use uuid::Uuid;
 
 use super::Query;
 use crate::app::App;
-use crate::auth;
+use crate::auth::{self, LoginMethod};
 use crate::domain::sso::{self as rules, AccountChoice, Failure};
 use crate::domain::values::{Email, Line};
 use crate::error::{ApiError, ApiResult};
@@ -103,6 +102,7 @@ pub struct CallbackQuery {
 )]
 pub async fn finish_sso_login(
     State(app): State<App>,
+    headers: HeaderMap,
     jar: CookieJar,
     Query(query): Query<CallbackQuery>,
 ) -> ApiResult<(CookieJar, Redirect)> {
@@ -115,8 +115,17 @@ pub async fn finish_sso_login(
         Ok((pending, code)) => sign_in(&app, sso, pending, code).await,
         Err(failure) => Err(failure),
     };
+    let outcome = match outcome {
+        Ok((user_id, return_to)) => {
+            auth::log_in(&app, jar.clone(), user_id, LoginMethod::Sso, &headers)
+                .await
+                .map(|jar| (jar, return_to))
+                .map_err(internal)
+        }
+        Err(failure) => Err(failure),
+    };
     match outcome {
-        Ok((session, return_to)) => Ok((jar.add(session), Redirect::to(&return_to))),
+        Ok((jar, return_to)) => Ok((jar, Redirect::to(&return_to))),
         Err(failure) => {
             log_failure(failure);
             let to = format!("/login?sso_error={}", failure.code());
@@ -160,25 +169,24 @@ fn check_answer(
     Ok((pending, code))
 }
 
-/// Verifies the login at the provider, finds or makes its account, and
-/// opens a session: the session cookie and where to go.
+/// Verifies the login at the provider and finds or makes its account: whose
+/// login it is and where to go.
 async fn sign_in(
     app: &App,
     sso: &Sso,
     pending: Pending,
     code: String,
-) -> Result<(Cookie<'static>, String), Failure> {
+) -> Result<(Uuid, String), Failure> {
     let return_to = pending.return_to.clone();
     let login = sso.finish(pending, code).await?;
     let user_id = record_login(app, sso, &login).await.map_err(internal)??;
-    let session = log_in(app, user_id).await.map_err(internal)?;
     tracing::info!(
         target: "security",
         event = "sso_login",
-        user.id = %user_id,
+        user_id = %user_id,
         "logged in by single sign-on"
     );
-    Ok((session, return_to))
+    Ok((user_id, return_to))
 }
 
 /// Finds, links or creates the account, and records what the provider
@@ -213,7 +221,7 @@ async fn record_login(
             tracing::info!(
                 target: "security",
                 event = "sso_linked",
-                user.id = %id,
+                user_id = %id,
                 "a sign-on identity was linked to an existing account"
             );
             id
@@ -227,7 +235,7 @@ async fn record_login(
             // provider until its owner sets a password.
             let id = repo::users::insert(&mut tx, email.as_str(), &name, "").await?;
             repo::sso::link(&mut tx, &login.issuer, &login.subject, id).await?;
-            tracing::info!(user.id = %id, "account registered by single sign-on");
+            tracing::info!(user_id = %id, "account registered by single sign-on");
             id
         }
     };
@@ -242,7 +250,7 @@ async fn record_login(
         tracing::info!(
             target: "security",
             event = "identity_confirmed",
-            user.id = %user_id,
+            user_id = %user_id,
             acr,
             "identity confirmed by single sign-on"
         );
@@ -269,16 +277,6 @@ fn display_name(login: &VerifiedLogin, email: &Email) -> String {
         .and_then(|raw| Line::parse(&raw, "name", 100).ok())
         .map(Line::into_string)
         .unwrap_or_else(local_part)
-}
-
-/// Opens the session for a person the provider vouched for.
-///
-/// FIXME(merge): this is `handlers::auth::login`'s way to open a session;
-/// with the rotating refresh tokens it becomes theirs, and the session's
-/// `method` column must say 'sso' (it keeps its default 'password' here).
-async fn log_in(app: &App, user_id: Uuid) -> anyhow::Result<Cookie<'static>> {
-    let token = auth::start_session(app, user_id).await?;
-    Ok(auth::session_cookie(token, app.config.secure_cookies()))
 }
 
 fn internal(err: anyhow::Error) -> Failure {

@@ -1,6 +1,7 @@
 //! The SQL of the case room, one module per table family. Handlers call these;
 //! the rules about who may do what stay in `domain`.
 
+pub mod account_tokens;
 pub mod form;
 pub mod messages;
 pub mod notifications;
@@ -8,6 +9,7 @@ pub mod offices;
 pub mod presence;
 pub mod procedure;
 pub mod rooms;
+pub mod sessions;
 pub mod sso;
 pub mod uploads;
 pub mod users;

@@ -214,51 +214,34 @@ pub async fn record_failure(
     Ok(())
 }
 
-pub async fn insert_session(
-    tx: &mut Tx,
-    id: Uuid,
-    user_id: Uuid,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
+/// Marks the address confirmed, if it is still the account's address.
+pub async fn confirm_email(tx: &mut Tx, user_id: Uuid, email: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        "UPDATE users SET email_verified_at = $1 \
+         WHERE id = $2 AND email = $3 AND email_verified_at IS NULL",
     )
-    .bind(id.to_string())
-    .bind(user_id.to_string())
     .bind(db::to_millis(db::now()))
-    .bind(expires_at)
+    .bind(user_id.to_string())
+    .bind(email)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// Whether the session exists, belongs to the user and was not revoked.
-pub async fn session_active(db: &AnyPool, id: Uuid, user_id: Uuid) -> Result<bool, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
-    )
-    .bind(id.to_string())
-    .bind(user_id.to_string())
-    .fetch_optional(db)
-    .await?;
-    Ok(row.is_some())
+pub async fn set_password(tx: &mut Tx, user_id: Uuid, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
-/// When a session ends (milliseconds since the epoch), or `None` when it was
-/// revoked or never existed.
-pub async fn session_until(db: &AnyPool, id: Uuid) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT expires_at FROM sessions WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id.to_string())
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(|(at,)| at))
-}
-
-pub async fn revoke_session(tx: &mut Tx, id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(db::to_millis(db::now()))
-        .bind(id.to_string())
+/// Forgets an account's failed logins: after a password reset the person
+/// may log in at once.
+pub async fn clear_failures(tx: &mut Tx, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE email = $1")
+        .bind(email)
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -30,6 +30,8 @@ const ROLES: [&str; 12] = [
 /// What a row's request is made against; each row gets fresh ones.
 struct Scene {
     office: Uuid,
+    /// A session of someone who is no column of the table.
+    foreign_session: Uuid,
     draft: RoomView,
     /// The other applicant in the draft and the submitted room.
     other_applicant: Uuid,
@@ -161,6 +163,62 @@ fn rows() -> Vec<Row> {
             template: "/api/auth/sso/callback",
             path: |_| "/api/auth/sso/callback?code=c&state=s".into(),
             body: no_body,
+            expected: [404; 12],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/auth/refresh",
+            path: |_| "/api/auth/refresh".into(),
+            body: no_body,
+            // The refresh cookie goes only to /api/auth, and these requests
+            // carry the access cookie alone: nobody renews without it.
+            expected: [401; 12],
+        },
+        Row {
+            method: M::GET,
+            template: "/api/me/sessions",
+            path: |_| "/api/me/sessions".into(),
+            body: no_body,
+            expected: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Row {
+            method: M::DELETE,
+            template: "/api/me/sessions/{session_id}",
+            path: |s| format!("/api/me/sessions/{}", s.foreign_session),
+            body: no_body,
+            // Only its owner ends a session; to anyone else it does not exist.
+            // (Ending one's own is tested in `identity.rs`, not here: the rows
+            // after this one need the sessions.)
+            expected: [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/me/email-verification",
+            path: |_| "/api/me/email-verification".into(),
+            body: no_body,
+            // Everyone's address is confirmed before the table runs.
+            expected: [401, 409, 409, 409, 409, 409, 409, 409, 409, 409, 409, 409],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/auth/email-verification",
+            path: |_| "/api/auth/email-verification".into(),
+            body: |_| Some(json!({"token": "00aa"})),
+            // The link is the credential, and this one was never mailed.
+            expected: [404; 12],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/auth/password-reset",
+            path: |_| "/api/auth/password-reset".into(),
+            body: |_| Some(json!({"email": "nobody@example.de"})),
+            expected: [202; 12],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/auth/password-reset/confirm",
+            path: |_| "/api/auth/password-reset/confirm".into(),
+            body: |_| Some(json!({"token": "00aa", "password": "a long enough passphrase"})),
             expected: [404; 12],
         },
         Row {
@@ -832,37 +890,7 @@ fn rows() -> Vec<Row> {
 #[tokio::test]
 async fn every_endpoint_answers_every_role_as_the_table_says() {
     let app = TestApp::new().await;
-    let office = app.office("Bauamt Tabelle").await;
-    let other_office = app.office("Bauamt Anderswo").await;
-    let people = [
-        app.anonymous(),
-        app.register("Olga Outsider").await,
-        app.register("Bea Builder").await,
-        app.register("Dana Designer").await,
-        app.register("Pia Planerin").await,
-        app.caseworker(office, "Carla Caseworker").await,
-        app.staff(office, "Anna Admin", OfficeRole::OfficeAdmin)
-            .await,
-        app.caseworker(other_office, "Xaver Fremd").await,
-        app.staff(other_office, "Yvonne Fremd", OfficeRole::OfficeAdmin)
-            .await,
-        app.body_member(office, "fire_protection", "Frieda Feuerwehr")
-            .await,
-        app.body_member(office, "road_authority", "Stefan Straße")
-            .await,
-        app.operator("Otto Operator").await,
-    ];
-    let extras = Extras {
-        nature: app
-            .body_member(office, "nature_conservation", "Nora Natur")
-            .await,
-        monument: app
-            .body_member(office, "monument_protection", "Max Denkmal")
-            .await,
-        bodies: server::repo::procedure::bodies(&app.app.db.read, office)
-            .await
-            .unwrap(),
-    };
+    let (people, extras, office) = cast(&app).await;
 
     // Requests go out with each person's session cookie but through a client
     // without a cookie jar, so a row like register changes nobody (logout,
@@ -896,8 +924,226 @@ async fn every_endpoint_answers_every_role_as_the_table_says() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// What a socket message got, as the person's page would see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reply {
+    /// No session: the handshake itself is refused (401).
+    NoSocket,
+    Subscribed,
+    /// `refused` for the room: it is as if the room did not exist.
+    Refused,
+    /// Nothing comes back: the message concerns a room the socket does not
+    /// follow.
+    Ignored,
+}
+
+struct SocketRow {
+    /// The message's `type`, to check every kind has a row.
+    kind: &'static str,
+    what: &'static str,
+    message: fn(&Scene) -> ClientMessage,
+    expected: [Reply; 12],
+}
+
+/// Every kind of client message. `kind_of` has no wildcard: a new kind does
+/// not compile until it is named there, and belongs here with it; the table
+/// then fails until the kind has a row.
+const MESSAGE_KINDS: [&str; 3] = ["subscribe", "unsubscribe", "presence"];
+
+/// The `type` of a client message.
+fn kind_of(message: &ClientMessage) -> &'static str {
+    match message {
+        ClientMessage::Subscribe { .. } => "subscribe",
+        ClientMessage::Unsubscribe { .. } => "unsubscribe",
+        ClientMessage::Presence { .. } => "presence",
+    }
+}
+
+fn socket_rows() -> Vec<SocketRow> {
+    use Reply::{Ignored as I, NoSocket as N, Refused as R, Subscribed as S};
+    vec![
+        SocketRow {
+            kind: "subscribe",
+            what: "the draft",
+            message: |s| ClientMessage::Subscribe {
+                room_id: s.draft.id,
+                after_seq: 0,
+            },
+            // The office sees nothing of a draft.
+            expected: [N, R, S, S, S, R, R, R, R, R, R, R],
+        },
+        SocketRow {
+            kind: "subscribe",
+            what: "the submitted room",
+            message: |s| ClientMessage::Subscribe {
+                room_id: s.submitted.id,
+                after_seq: 0,
+            },
+            expected: [N, R, S, S, S, S, R, R, R, R, R, R],
+        },
+        SocketRow {
+            kind: "subscribe",
+            what: "the room in review",
+            message: |s| ClientMessage::Subscribe {
+                room_id: s.review.id,
+                after_seq: 0,
+            },
+            // The fire service is asked there; the road authority is not.
+            expected: [N, R, S, S, S, S, R, R, R, S, R, R],
+        },
+        SocketRow {
+            kind: "presence",
+            what: "the draft, not followed",
+            message: |s| ClientMessage::Presence {
+                room_id: s.draft.id,
+                editing: Some(FormField::ProjectDescription),
+            },
+            // Presence only counts in a room the socket follows.
+            expected: [N, I, I, I, I, I, I, I, I, I, I, I],
+        },
+        SocketRow {
+            kind: "unsubscribe",
+            what: "the room in review, not followed",
+            message: |s| ClientMessage::Unsubscribe {
+                room_id: s.review.id,
+            },
+            expected: [N, I, I, I, I, I, I, I, I, I, I, I],
+        },
+    ]
+}
+
+#[tokio::test]
+async fn every_socket_message_answers_every_role_as_the_table_says() {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let app = TestApp::new().await;
+    let (people, extras, office) = cast(&app).await;
+    // Socket messages change nothing the next row depends on: one scene.
+    let scene = scene(&people, &extras, office).await;
+    let mut failures = Vec::new();
+    for row in socket_rows() {
+        let message = (row.message)(&scene);
+        assert_eq!(kind_of(&message), row.kind, "{}", row.what);
+        for (i, person) in people.iter().enumerate() {
+            let mut request = format!("{}/api/live", app.base.replace("http", "ws"))
+                .into_client_request()
+                .unwrap();
+            if !person.session.is_empty() {
+                request
+                    .headers_mut()
+                    .insert("cookie", person.session.parse().unwrap());
+            }
+            let reply = match tokio_tungstenite::connect_async(request).await {
+                Err(_) => Reply::NoSocket,
+                Ok((mut socket, _)) => {
+                    // A subscription to a room that does not exist follows
+                    // the message: its refusal comes after whatever the
+                    // message brought, so "nothing" is seen without waiting.
+                    let marker = Uuid::new_v4();
+                    let marker_message = ClientMessage::Subscribe {
+                        room_id: marker,
+                        after_seq: 0,
+                    };
+                    for outgoing in [&message, &marker_message] {
+                        let text = serde_json::to_string(outgoing).unwrap();
+                        socket.send(Message::text(text)).await.unwrap();
+                    }
+                    let mut reply = None;
+                    while reply.is_none() {
+                        let frame =
+                            tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+                                .await
+                                .expect("an answer within 10 s")
+                                .expect("socket open")
+                                .unwrap();
+                        let Message::Text(text) = frame else {
+                            continue;
+                        };
+                        reply = match serde_json::from_str(&text).unwrap() {
+                            ServerMessage::Subscribed { .. } => Some(Reply::Subscribed),
+                            ServerMessage::Refused {
+                                room_id: Some(room),
+                                ..
+                            } if room == marker => Some(Reply::Ignored),
+                            ServerMessage::Refused { .. } => Some(Reply::Refused),
+                            _ => None,
+                        };
+                    }
+                    reply.unwrap()
+                }
+            };
+            if reply != row.expected[i] {
+                failures.push(format!(
+                    "{} {} as {}: expected {:?}, got {:?}",
+                    row.kind, row.what, ROLES[i], row.expected[i], reply
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    let kinds: BTreeSet<&str> = socket_rows().iter().map(|row| row.kind).collect();
+    for kind in MESSAGE_KINDS {
+        assert!(kinds.contains(kind), "socket message {kind} has no row");
+    }
+}
+
+/// The table's columns as people (in the order of `ROLES`), the people the
+/// scene needs besides, and the office the rooms are in.
+async fn cast(app: &TestApp) -> ([Person; 12], Extras, Uuid) {
+    let office = app.office("Bauamt Tabelle").await;
+    let other_office = app.office("Bauamt Anderswo").await;
+    let people = [
+        app.anonymous(),
+        app.register("Olga Outsider").await,
+        app.register("Bea Builder").await,
+        app.register("Dana Designer").await,
+        app.register("Pia Planerin").await,
+        app.caseworker(office, "Carla Caseworker").await,
+        app.staff(office, "Anna Admin", OfficeRole::OfficeAdmin)
+            .await,
+        app.caseworker(other_office, "Xaver Fremd").await,
+        app.staff(other_office, "Yvonne Fremd", OfficeRole::OfficeAdmin)
+            .await,
+        app.body_member(office, "fire_protection", "Frieda Feuerwehr")
+            .await,
+        app.body_member(office, "road_authority", "Stefan Straße")
+            .await,
+        app.operator("Otto Operator").await,
+    ];
+    let nature = app
+        .body_member(office, "nature_conservation", "Nora Natur")
+        .await;
+    let (session,): (String,) = sqlx::query_as("SELECT id FROM sessions WHERE user_id = $1")
+        .bind(nature.id.to_string())
+        .fetch_one(&app.app.db.read)
+        .await
+        .unwrap();
+    // Confirmed addresses make the row that mails a new link answer alike
+    // for everyone, however long the table takes.
+    sqlx::query("UPDATE users SET email_verified_at = 1")
+        .execute(&app.app.db.write)
+        .await
+        .unwrap();
+    let extras = Extras {
+        session: session.parse().unwrap(),
+        nature,
+        monument: app
+            .body_member(office, "monument_protection", "Max Denkmal")
+            .await,
+        bodies: server::repo::procedure::bodies(&app.app.db.read, office)
+            .await
+            .unwrap(),
+    };
+
+    (people, extras, office)
+}
+
 /// People the scene needs who are no column of the table.
 struct Extras {
+    /// A session of the nature conservation's member.
+    session: Uuid,
     nature: Person,
     monument: Person,
     bodies: Vec<BodyView>,
@@ -1089,6 +1335,7 @@ async fn scene(people: &[Person; 12], extras: &Extras, office: Uuid) -> Scene {
         .json();
     Scene {
         office,
+        foreign_session: extras.session,
         other_applicant: other.id,
         procedure_type: procedure_types[0].clone(),
         draft_version: document.versions[0].id,

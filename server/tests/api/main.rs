@@ -11,6 +11,7 @@ mod crash;
 mod documents;
 mod flow;
 mod form;
+mod identity;
 mod live;
 mod memory;
 mod messages;

@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use server::config::{Secret, SsoConfig};
-use shared::{ClientConfig, IdentityMethod, Me};
+use shared::{ClientConfig, IdentityMethod, Me, SessionView};
 
 use crate::support::*;
 
@@ -205,6 +205,13 @@ async fn a_first_login_creates_an_account_whose_identity_the_provider_confirmed(
     assert_eq!(identity.method, IdentityMethod::Sso);
     assert_eq!(identity.document, "substantial");
     assert_eq!(identity.confirmed_by, None);
+
+    let sessions: Vec<SessionView> = browser.person().get("/api/me/sessions").await.json();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(
+        sessions[0].method, "sso",
+        "the list of sessions says how it began"
+    );
 }
 
 #[tokio::test]

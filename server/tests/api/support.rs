@@ -110,7 +110,11 @@ impl TestApp {
         adjust(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        config.public_url = base.clone();
+        // A test that sets an https address (as behind a TLS proxy) keeps
+        // it; requests still go to `base`.
+        if !config.public_url.starts_with("https://") {
+            config.public_url = base.clone();
+        }
         let app = App::start(config.clone()).await.expect("app starts");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(server::serve(app.clone(), listener, async move {
@@ -275,9 +279,22 @@ pub struct Person {
     pub session: String,
 }
 
-fn session_of(answer: &Answer) -> String {
-    let set_cookie = answer.headers["set-cookie"].to_str().unwrap();
-    set_cookie.split(';').next().unwrap().to_string()
+/// The access cookie (`vr_session=…`) an answer set.
+pub fn session_of(answer: &Answer) -> String {
+    cookie_of(answer, "vr_session")
+}
+
+/// The `name=value` of a cookie an answer set.
+pub fn cookie_of(answer: &Answer, name: &str) -> String {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie set"))
+        .to_string()
 }
 
 pub struct Answer {

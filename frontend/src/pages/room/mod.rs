@@ -320,19 +320,35 @@ fn Present(live: Live) -> impl IntoView {
     }
 }
 
-/// The server's warning that the session ends soon: save, then log in again.
+/// The server's warning that the session ends soon, with a way to stay:
+/// renewing counts as activity, and the socket follows the session's row.
 #[component]
 fn SessionEnding(live: Live) -> impl IntoView {
     let i18n = use_i18n();
+    let announcer = use_announcer();
+    // The warning answered by staying; a later one shows again.
+    let stayed_for = RwSignal::new(None::<chrono::DateTime<chrono::Utc>>);
     move || {
-        live.session_ends.get().map(|at| {
-            let time = format::date_time(i18n.get_locale(), &at);
-            view! {
-                <p class="message warning" role="status">
-                    {t_string!(i18n, presence.session_ending, time)}
-                </p>
-            }
-        })
+        live.session_ends
+            .get()
+            .filter(|at| stayed_for.get() != Some(*at))
+            .map(|at| {
+                let time = format::date_time(i18n.get_locale(), &at);
+                let stay = move |_| {
+                    spawn_local(async move {
+                        if api::renew_session().await {
+                            stayed_for.set(Some(at));
+                            announcer.announce(t_string!(i18n, presence.stayed));
+                        }
+                    });
+                };
+                view! {
+                    <div class="message warning" role="status">
+                        <p>{t_string!(i18n, presence.session_ending, time)}</p>
+                        <button type="button" on:click=stay>{t!(i18n, presence.stay)}</button>
+                    </div>
+                }
+            })
     }
 }
 

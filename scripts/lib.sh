@@ -171,7 +171,6 @@ wait_until_healthy() {
     die "the server was not healthy after 60 s"
 }
 
-
 # ------------------------------------------------------ the test OpenID provider
 # e2e/oidc/provider.mjs (node-oidc-provider; any user name logs in) on a free
 # port of localhost, with one confidential client. The e2e node packages must

@@ -112,16 +112,7 @@ pub async fn finish_sso_login(
     let jar = jar.add(sso::cleared_pending_cookie(secure));
 
     let outcome = match check_answer(sso, pending.as_deref(), query) {
-        Ok((pending, code)) => sign_in(&app, sso, pending, code).await,
-        Err(failure) => Err(failure),
-    };
-    let outcome = match outcome {
-        Ok((user_id, return_to)) => {
-            auth::log_in(&app, jar.clone(), user_id, LoginMethod::Sso, &headers)
-                .await
-                .map(|jar| (jar, return_to))
-                .map_err(internal)
-        }
+        Ok((pending, code)) => sign_in(&app, sso, pending, code, jar.clone(), &headers).await,
         Err(failure) => Err(failure),
     };
     match outcome {
@@ -169,24 +160,30 @@ fn check_answer(
     Ok((pending, code))
 }
 
-/// Verifies the login at the provider and finds or makes its account: whose
-/// login it is and where to go.
+/// Verifies the login at the provider, finds or makes its account and opens
+/// its session: the cookies, and where to go.
 async fn sign_in(
     app: &App,
     sso: &Sso,
     pending: Pending,
     code: String,
-) -> Result<(Uuid, String), Failure> {
+    jar: CookieJar,
+    headers: &HeaderMap,
+) -> Result<(CookieJar, String), Failure> {
     let return_to = pending.return_to.clone();
     let login = sso.finish(pending, code).await?;
     let user_id = record_login(app, sso, &login).await.map_err(internal)??;
+
+    let jar = auth::log_in(app, jar, user_id, LoginMethod::Sso, headers)
+        .await
+        .map_err(internal)?;
     tracing::info!(
         target: "security",
         event = "sso_login",
         user_id = %user_id,
         "logged in by single sign-on"
     );
-    Ok((user_id, return_to))
+    Ok((jar, return_to))
 }
 
 /// Finds, links or creates the account, and records what the provider

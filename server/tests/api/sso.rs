@@ -3,6 +3,8 @@
 //! `TEST_OIDC_ISSUER`. A test client plays the browser: it keeps cookies,
 //! follows redirects by hand and fills in the provider's login form.
 
+use std::io::Write;
+
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use server::config::{Secret, SsoConfig};
@@ -15,7 +17,12 @@ use crate::support::*;
 fn provider() -> Option<SsoConfig> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let Some(issuer) = var("TEST_OIDC_ISSUER") else {
-        println!("skipped: TEST_OIDC_ISSUER is not set (scripts/test starts a test provider)");
+        // Straight to stderr: the test harness swallows `println!` of a
+        // passing test, and a skip should not go unnoticed.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: TEST_OIDC_ISSUER is not set (scripts/test starts a test provider)"
+        );
         return None;
     };
     Some(SsoConfig {

@@ -4,6 +4,12 @@
 //! The callback answers every failure with a redirect to the login page and
 //! `?sso_error=<code>` (see `domain::sso::Failure`): the person arrives there
 //! from the provider's page, in the browser, not through our API client.
+//!
+//! FIXME: logging out here ends only our session, not the one at the
+//! provider (RP-initiated logout via its `end_session_endpoint` is not
+//! built): on a shared computer, "Anmelden mit …" comes straight back in
+//! while the provider's session lasts. Needs the ID token kept with the
+//! session (as `id_token_hint`) and a post-logout redirect URI registered.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

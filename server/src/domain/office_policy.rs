@@ -1,7 +1,11 @@
-//! Who may do what with an office's own settings: its procedure types now,
-//! its staff and consulted bodies later. What people may do inside a room is
-//! decided in `policy`. Deny by default: an action not granted below is
-//! refused.
+//! Who may do what with an office's own settings — procedure types, staff,
+//! consulted bodies, the identity rule — and what the operator may do with
+//! offices. What people may do inside a room is decided in `policy`, which
+//! also holds the trust-level rule. Deny by default: an action not granted
+//! below is refused.
+//!
+//! An office admin sees nothing of other offices, and the operator nothing
+//! inside any office: to both, what is not theirs answers 404.
 
 use shared::OfficeRole;
 
@@ -12,6 +16,23 @@ pub enum OfficeAction {
     ReadProcedureTypes,
     /// Adding a procedure type or changing one.
     EditProcedureTypes,
+    /// Listing, adding and removing staff and changing their roles.
+    ManageStaff,
+    /// Listing, adding and renaming consulted bodies and their members.
+    ManageBodies,
+    /// Reading and changing which actions need a confirmed identity.
+    ManageSettings,
+    /// Recording that a person showed an identity document at the office.
+    ConfirmIdentity,
+}
+
+/// Something done to the installation's offices as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperatorAction {
+    /// Listing the offices with their sizes (nothing inside them).
+    ListOffices,
+    /// Adding an office with its first admin.
+    AddOffice,
 }
 
 /// Why the office refuses.
@@ -22,6 +43,9 @@ pub enum OfficeRefusal {
     NotStaff,
     /// The caller works in the office, but their role does not allow this (403).
     Forbidden(&'static str),
+    /// The caller is not the operator: the operator's pages do not exist for
+    /// them (404).
+    NotOperator,
 }
 
 /// Whether someone with `role` in the office (`None`: no role there) may take
@@ -40,6 +64,23 @@ pub fn check(action: OfficeAction, role: Option<OfficeRole>) -> Result<(), Offic
             "Only the office's administration changes procedure types, checklists and \
              deadline rules.",
         )),
+        (ManageStaff | ManageBodies | ManageSettings | ConfirmIdentity, OfficeAdmin) => Ok(()),
+        (ManageStaff | ManageBodies | ManageSettings | ConfirmIdentity, Caseworker) => {
+            Err(OfficeRefusal::Forbidden(
+                "Only the office's administration manages its staff, consulted bodies and \
+                 settings, and confirms identities.",
+            ))
+        }
+    }
+}
+
+/// Whether the caller may take `action` on the installation's offices. Only
+/// the operator may; the operator's rights end at the office's door (every
+/// action of `check` refuses them unless they also work in the office).
+pub fn check_operator(action: OperatorAction, is_operator: bool) -> Result<(), OfficeRefusal> {
+    match (action, is_operator) {
+        (OperatorAction::ListOffices | OperatorAction::AddOffice, true) => Ok(()),
+        (_, false) => Err(OfficeRefusal::NotOperator),
     }
 }
 
@@ -66,8 +107,38 @@ mod tests {
     }
 
     #[test]
+    fn only_the_office_admin_manages_staff_bodies_settings_and_identities() {
+        for action in [ManageStaff, ManageBodies, ManageSettings, ConfirmIdentity] {
+            assert_eq!(check(action, Some(OfficeRole::OfficeAdmin)), Ok(()));
+            assert!(matches!(
+                check(action, Some(OfficeRole::Caseworker)),
+                Err(OfficeRefusal::Forbidden(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn only_the_operator_lists_and_adds_offices() {
+        for action in [OperatorAction::ListOffices, OperatorAction::AddOffice] {
+            assert_eq!(check_operator(action, true), Ok(()));
+            assert_eq!(
+                check_operator(action, false),
+                Err(OfficeRefusal::NotOperator)
+            );
+        }
+    }
+
+    #[test]
     fn someone_outside_the_office_is_refused_everything() {
-        for action in [ReadProcedureTypes, EditProcedureTypes] {
+        let all = [
+            ReadProcedureTypes,
+            EditProcedureTypes,
+            ManageStaff,
+            ManageBodies,
+            ManageSettings,
+            ConfirmIdentity,
+        ];
+        for action in all {
             assert_eq!(check(action, None), Err(OfficeRefusal::NotStaff));
         }
     }

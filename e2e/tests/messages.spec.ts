@@ -62,6 +62,8 @@ async function submittedRoom(
   expect(upload.status(), await upload.text()).toBe(201);
   await call(builder, `/api/rooms/${room.id}/signature`);
   await call(designer, `/api/rooms/${room.id}/signature`);
+  const me = await (await builder.get('/api/me')).json();
+  await act.hasIdentityConfirmed(me.email);
   await call(builder, `/api/rooms/${room.id}/submit`);
   return room.id;
 }

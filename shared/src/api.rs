@@ -310,7 +310,8 @@ pub enum ApplicantAction {
 }
 
 impl ApplicantAction {
-    pub const ALL: [ApplicantAction; 2] = [ApplicantAction::Submit, ApplicantAction::RetrieveNotice];
+    pub const ALL: [ApplicantAction; 2] =
+        [ApplicantAction::Submit, ApplicantAction::RetrieveNotice];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -320,7 +321,9 @@ impl ApplicantAction {
     }
 
     pub fn parse(value: &str) -> Option<ApplicantAction> {
-        ApplicantAction::ALL.into_iter().find(|a| a.as_str() == value)
+        ApplicantAction::ALL
+            .into_iter()
+            .find(|a| a.as_str() == value)
     }
 }
 
@@ -365,7 +368,9 @@ impl IdentityDocument {
     }
 
     pub fn parse(value: &str) -> Option<IdentityDocument> {
-        IdentityDocument::ALL.into_iter().find(|d| d.as_str() == value)
+        IdentityDocument::ALL
+            .into_iter()
+            .find(|d| d.as_str() == value)
     }
 }
 

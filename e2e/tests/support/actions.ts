@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { expect, type Page } from '@playwright/test';
+import { expect, request, type Page } from '@playwright/test';
 
 import * as find from './locators';
 
@@ -161,4 +161,36 @@ export async function savesProcedureType(page: Page, name: string): Promise<void
   await find.button(page, 'Speichern').click();
   await expect(find.announcer(page)).toContainText(`Gespeichert: ${name}`);
   await expect(find.button(page, `${name} bearbeiten`)).toBeFocused();
+}
+
+/** The office admin the e2e server is seeded with (scripts/e2e). */
+export const officeAdmin = {
+  email: process.env.E2E_ADMIN_EMAIL ?? '',
+  password: process.env.E2E_ADMIN_PASSWORD ?? '',
+};
+
+/** The office admin confirms the person's identity through the API, as after
+ * checking their identity card at the office: the office asks for it
+ * before submission. The specs about other things do this out of sight;
+ * office-admin.spec.ts does it in the page. */
+export async function hasIdentityConfirmed(email: string): Promise<void> {
+  expect(officeAdmin.email, 'E2E_ADMIN_EMAIL must name the office admin').not.toBe('');
+  const api = await request.newContext({
+    baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:8080',
+    extraHTTPHeaders: { 'X-Requested-With': 'vorgangsraum' },
+  });
+  try {
+    const login = await api.post('/api/auth/login', {
+      data: { email: officeAdmin.email, password: officeAdmin.password },
+    });
+    expect(login.ok(), await login.text()).toBe(true);
+    const me = await login.json();
+    const office = me.offices.find((o: { role: string }) => o.role === 'office_admin');
+    const confirmed = await api.post(`/api/offices/${office.office_id}/identity-confirmations`, {
+      data: { email, document_type: 'id_card' },
+    });
+    expect(confirmed.ok(), await confirmed.text()).toBe(true);
+  } finally {
+    await api.dispose();
+  }
 }

@@ -2,8 +2,8 @@
 //! Deny by default: an action not granted below is refused.
 
 use shared::{
-    ApplicantAction, Audience, RequestAction, RequestStatus, RoomAction, RoomRole, RoomStatus, ThreadVisibility,
-    Transition,
+    ApplicantAction, Audience, RequestAction, RequestStatus, RoomAction, RoomRole, RoomStatus,
+    ThreadVisibility, Transition,
 };
 use uuid::Uuid;
 

@@ -5,7 +5,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use shared::{CreateOfficeRequest, OperatorOffice, OfficeRole, Problem};
+use shared::{CreateOfficeRequest, OfficeRole, OperatorOffice, Problem};
 
 use super::{Json, office_refusal};
 use crate::app::App;

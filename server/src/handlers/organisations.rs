@@ -215,7 +215,8 @@ pub async fn list_office_bodies(
         (status = 401, body = Problem),
         (status = 403, body = Problem, description = "The caller is not the office's admin"),
         (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "`duplicate_key`: the office uses the key"),
+        (status = 409, body = Problem, description = "`duplicate_body_key`: the office uses \
+            the key"),
         (status = 422, body = Problem, description = "A field is not acceptable"),
     ))]
 pub async fn create_body(
@@ -233,9 +234,14 @@ pub async fn create_body(
     .map_err(|e| ApiError::invalid("key", e.0))?;
 
     let mut tx = app.db.begin().await?;
-    let body_id =
-        org::insert_body(&mut tx, office_id, key.as_str(), &name, request.consent_required)
-            .await?;
+    let body_id = org::insert_body(
+        &mut tx,
+        office_id,
+        key.as_str(),
+        &name,
+        request.consent_required,
+    )
+    .await?;
     let body = stored_body(&mut tx, office_id, body_id).await?;
     tx.commit().await?;
 
@@ -286,7 +292,7 @@ pub async fn rename_body(
         (status = 401, body = Problem),
         (status = 403, body = Problem, description = "The caller is not the office's admin"),
         (status = 404, body = Problem, description = "No such office or body"),
-        (status = 409, body = Problem, description = "`already_member`: in the body already"),
+        (status = 409, body = Problem, description = "`already_body_member`: in the body already"),
         (status = 422, body = Problem, description = "`no_account`: nobody has registered with \
             this address; or the address is not acceptable"),
     ))]

@@ -38,12 +38,11 @@ pub async fn person_by_email(tx: &mut Tx, email: &str) -> Result<Option<PersonVi
 
 /// How far the account is trusted, from its confirmations.
 pub async fn trust(db: &AnyPool, user_id: Uuid) -> Result<Trust, sqlx::Error> {
-    let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT email_verified_at, identity_confirmed_at FROM users WHERE id = $1",
-    )
-    .bind(user_id.to_string())
-    .fetch_optional(db)
-    .await?;
+    let row: Option<(Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT email_verified_at, identity_confirmed_at FROM users WHERE id = $1")
+            .bind(user_id.to_string())
+            .fetch_optional(db)
+            .await?;
     Ok(match row {
         Some((_, Some(_))) => Trust::IdentityConfirmed,
         Some((Some(_), None)) => Trust::EmailConfirmed,

@@ -57,7 +57,11 @@ async fn builder_and_designer_submit_and_the_caseworker_starts_the_check() {
         .expect_status(StatusCode::FORBIDDEN)
         .problem();
     assert_eq!(problem.code, "identity_required");
-    assert!(problem.detail.contains("identity document"), "{}", problem.detail);
+    assert!(
+        problem.detail.contains("identity document"),
+        "{}",
+        problem.detail
+    );
     app.confirm_identity(office, &builder).await;
     let submitted: RoomView = builder
         .post(&format!("/api/rooms/{}/submit", room.id))

@@ -156,7 +156,10 @@ async fn a_removed_caseworker_loses_the_rooms_at_once() {
     };
     let (room, _) = parties.checking(offices.office).await;
     let room_path = format!("/api/rooms/{}", room.id);
-    caseworker.get(&room_path).await.expect_status(StatusCode::OK);
+    caseworker
+        .get(&room_path)
+        .await
+        .expect_status(StatusCode::OK);
 
     offices
         .admin
@@ -216,10 +219,7 @@ async fn a_removed_body_member_loses_the_request() {
 
     offices
         .admin
-        .delete(&offices.path(&format!(
-            "bodies/{}/members/{}",
-            fire_body.id, fire.id
-        )))
+        .delete(&offices.path(&format!("bodies/{}/members/{}", fire_body.id, fire.id)))
         .await
         .expect_status(StatusCode::NO_CONTENT);
 
@@ -266,7 +266,7 @@ async fn the_admin_adds_and_renames_a_body_whose_key_comes_from_its_name() {
         .await
         .expect_status(StatusCode::CONFLICT)
         .problem();
-    assert_eq!(problem.code, "duplicate_key");
+    assert_eq!(problem.code, "duplicate_body_key");
 }
 
 #[tokio::test]
@@ -316,11 +316,7 @@ async fn other_office(offices: &Offices) -> Uuid {
 async fn without_the_rule_an_unconfirmed_builder_submits_and_retrieves_the_notice() {
     let offices = Offices::new().await;
     let app = &offices.app;
-    let settings: OfficeSettings = offices
-        .admin
-        .get(&offices.path("settings"))
-        .await
-        .json();
+    let settings: OfficeSettings = offices.admin.get(&offices.path("settings")).await.json();
     assert_eq!(
         settings.identity_required_for,
         [ApplicantAction::Submit, ApplicantAction::RetrieveNotice]
@@ -376,7 +372,11 @@ async fn an_unconfirmed_applicant_is_told_how_to_get_confirmed_before_retrieving
         .expect_status(StatusCode::FORBIDDEN)
         .problem();
     assert_eq!(problem.code, "identity_required");
-    assert!(problem.detail.contains("single sign-on"), "{}", problem.detail);
+    assert!(
+        problem.detail.contains("single sign-on"),
+        "{}",
+        problem.detail
+    );
     assert_eq!(designer.room(room.id).await.status, RoomStatus::Decided);
     builder.get(&content).await.expect_status(StatusCode::OK);
     assert_eq!(builder.room(room.id).await.status, RoomStatus::Delivered);
@@ -394,7 +394,11 @@ async fn bad_inputs_get_precise_problems() {
         .await
         .expect_status(StatusCode::UNPROCESSABLE_ENTITY)
         .problem();
-    assert!(unknown_role.detail.contains("caseworker"), "{}", unknown_role.detail);
+    assert!(
+        unknown_role.detail.contains("caseworker"),
+        "{}",
+        unknown_role.detail
+    );
 
     let malformed = admin
         .send(
@@ -490,7 +494,10 @@ async fn the_operator_adds_an_office_and_sees_nothing_inside_it() {
     // The first admin takes over; the operator sees none of it.
     let path = format!("/api/offices/{}/staff", created.id);
     first_admin.get(&path).await.expect_status(StatusCode::OK);
-    operator.get(&path).await.expect_status(StatusCode::NOT_FOUND);
+    operator
+        .get(&path)
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
     let offices: Vec<OfficeSummary> = first_admin.get("/api/offices").await.json();
     assert_eq!(offices[0].procedure_types.len(), 4, "the default types");
     let bodies: Vec<OfficeBody> = first_admin

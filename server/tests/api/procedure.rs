@@ -347,7 +347,9 @@ async fn a_complete_procedure_runs_from_submission_to_closing() {
             .succ_opt()
             .unwrap()
     );
-    // A second retrieval changes nothing.
+    // A second retrieval changes nothing. The designer, too, retrieves the
+    // notice only with a confirmed identity, as the office asks by default.
+    confirm_identity(&cast.admin, cast.office, &cast.designer).await;
     cast.designer
         .get(&format!(
             "/api/rooms/{}/documents/{notice}/content",

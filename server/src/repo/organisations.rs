@@ -164,7 +164,7 @@ pub async fn remove_staff(tx: &mut Tx, office_id: Uuid, user_id: Uuid) -> Result
 /// The office's consulted bodies with their members, the municipality first.
 pub async fn bodies(db: &AnyPool, office_id: Uuid) -> Result<Vec<OfficeBody>, sqlx::Error> {
     let mut conn = db.acquire().await?;
-    bodies_where(&mut *conn, office_id, None).await
+    bodies_where(&mut conn, office_id, None).await
 }
 
 /// One body of the office with its members, read inside a write.
@@ -173,7 +173,7 @@ pub async fn body(
     office_id: Uuid,
     body_id: Uuid,
 ) -> Result<Option<OfficeBody>, sqlx::Error> {
-    let found = bodies_where(&mut **tx, office_id, Some(body_id)).await?;
+    let found = bodies_where(tx, office_id, Some(body_id)).await?;
     Ok(found.into_iter().next())
 }
 

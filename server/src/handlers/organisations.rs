@@ -158,9 +158,8 @@ pub async fn remove_staff(
     org::remove_staff(&mut tx, office_id, subject).await?;
     tx.commit().await?;
 
-    // FIXME: a live socket the removed person has open on one of the
-    // office's rooms is checked again only when its session is; room pages
-    // and requests refuse them at once.
+    // Their open live sockets stop too: a socket checks access before each
+    // event it sends (`handlers::live`).
     security_event("staff_removed", &user, subject, office_id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,10 @@
-//! Who may do what in a room. Every handler asks here; none decides by itself.
-//! Deny by default: an action not granted below is refused.
+//! Who may do what. Every handler asks here; none decides by itself. Deny by
+//! default: an action not granted is refused.
+//!
+//! This module decides what people may do inside a room (by their role in
+//! it and the room's state) and what their trust level allows
+//! (`check_trust`); its submodule `office` decides what is done to an
+//! office's own settings and people, and what the operator may do.
 
 use shared::{
     ApplicantAction, Audience, RequestAction, RequestStatus, RoomAction, RoomRole, RoomStatus,
@@ -8,6 +13,8 @@ use shared::{
 use uuid::Uuid;
 
 use super::procedure;
+
+pub mod office;
 
 /// What the policy needs to know about the room and the caller.
 #[derive(Debug, Clone)]

@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use crate::app::App;
 use crate::auth::CurrentUser;
-use crate::domain::office_policy::{self, OfficeAction, OfficeRefusal};
+use crate::domain::policy::office::{self as office_policy, OfficeAction, OfficeRefusal};
 use crate::domain::policy::{self, Refusal, Trust};
 use crate::error::{ApiError, ApiResult};
 use crate::repo::rooms::{self as room_repo, RoomContext};

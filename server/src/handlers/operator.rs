@@ -10,7 +10,7 @@ use shared::{CreateOfficeRequest, OfficeRole, OperatorOffice, Problem};
 use super::{Json, office_refusal};
 use crate::app::App;
 use crate::auth::CurrentUser;
-use crate::domain::office_policy::{self, OperatorAction};
+use crate::domain::policy::office::{self as office_policy, OperatorAction};
 use crate::domain::values::{Email, FederalState, Line};
 use crate::error::{ApiError, ApiResult};
 use crate::repo::{self, organisations as org};

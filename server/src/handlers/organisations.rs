@@ -1,7 +1,7 @@
 //! An office's people as its admin manages them: staff and their roles,
 //! consulted bodies and their members, which applicant actions need a
 //! confirmed identity, and identity confirmations. Who may do this is
-//! decided in `domain::office_policy` (the office's admins only; to anyone
+//! decided in `domain::policy::office` (the office's admins only; to anyone
 //! outside the office, the operator included, none of it exists).
 //!
 //! Every change is a security event in the server's log (target
@@ -26,7 +26,7 @@ use super::{Json, Path, authorize_office};
 use crate::app::App;
 use crate::auth::CurrentUser;
 use crate::db::Tx;
-use crate::domain::office_policy::OfficeAction;
+use crate::domain::policy::office::OfficeAction;
 use crate::domain::values::{BodyKey, Email, Line};
 use crate::error::{ApiError, ApiResult};
 use crate::repo::{self, organisations as org};

@@ -1,5 +1,5 @@
 //! An office's procedure types, as its admin keeps them: names, checklist and
-//! deadline rules. Who may do this is decided in `domain::office_policy`, what
+//! deadline rules. Who may do this is decided in `domain::policy::office`, what
 //! is acceptable in `domain::procedure_types`.
 //!
 //! Rooms read their procedure type when they are shown, so a change reaches
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::{Json, Path, authorize_office};
 use crate::app::App;
 use crate::auth::CurrentUser;
-use crate::domain::office_policy::OfficeAction;
+use crate::domain::policy::office::OfficeAction;
 use crate::domain::procedure_types::{FieldError, ProcedureTypeKey, ProcedureTypeSettings};
 use crate::error::{ApiError, ApiResult};
 use crate::repo;

@@ -1,7 +1,7 @@
 //! An office's people as its admin manages them — staff with their roles,
 //! consulted bodies with their members, the identity rule, identity
 //! confirmations — and the offices as the operator sees them. Who may do
-//! this is decided in `domain::office_policy`; procedure types live in
+//! this is decided in `domain::policy::office`; procedure types live in
 //! `offices`, accounts and sessions in `users`.
 //!
 //! Rooms read these tables on every request (`rooms::context`), so a change

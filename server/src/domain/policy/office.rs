@@ -1,8 +1,8 @@
 //! Who may do what with an office's own settings — procedure types, staff,
 //! consulted bodies, the identity rule — and what the operator may do with
-//! offices. What people may do inside a room is decided in `policy`, which
-//! also holds the trust-level rule. Deny by default: an action not granted
-//! below is refused.
+//! offices. What people may do inside a room is decided in the parent module
+//! `policy`, which also holds the trust-level rule. Deny by default: an
+//! action not granted below is refused.
 //!
 //! An office admin sees nothing of other offices, and the operator nothing
 //! inside any office: to both, what is not theirs answers 404.

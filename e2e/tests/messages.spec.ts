@@ -37,7 +37,7 @@ async function submittedRoom(
   title: string,
 ): Promise<string> {
   const offices = await (await builder.get('/api/offices')).json();
-  const office = offices[0];
+  const office = offices.find((o: { name: string }) => o.name === act.SEEDED_OFFICE);
   const room = await call(builder, '/api/rooms', {
     office_id: office.id,
     procedure_type_id: office.procedure_types[0].id,

@@ -64,6 +64,9 @@ export async function opensNewRoomForm(page: Page): Promise<void> {
   await expect(find.field(page, 'Bauaufsichtsbehörde')).toBeVisible();
 }
 
+/** The office scripts/e2e creates, with its caseworker, admin and bodies. */
+export const SEEDED_OFFICE = 'Bauaufsicht Testkreis';
+
 /** Fills in and sends the new room form (opening it first from the list),
  * with the named procedure type or else the office's first. */
 export async function startsRoom(
@@ -75,8 +78,13 @@ export async function startsRoom(
   if (!(await find.heading(page, 'Neuer Vorgang').isVisible())) {
     await opensNewRoomForm(page);
   }
-  // Offices and procedures are preselected when there is only one of each;
-  // the e2e server has one office, so pick its first procedure if needed.
+  // Offices and procedures are preselected when there is only one of each.
+  // The e2e server starts with one office; once the operator's spec has
+  // added another, the seeded one is chosen by its name.
+  const office = find.field(page, 'Bauaufsichtsbehörde');
+  if ((await office.count()) > 0 && (await office.inputValue()) === '') {
+    await office.selectOption({ label: SEEDED_OFFICE });
+  }
   const procedure = find.field(page, 'Verfahrensart');
   if (procedureType !== undefined) {
     await procedure.selectOption({ label: procedureType });

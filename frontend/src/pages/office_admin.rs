@@ -164,6 +164,10 @@ fn StaffSection(office_id: Uuid) -> impl IntoView {
 
 /// One person of the staff, with the buttons that change their role or
 /// take them off the staff.
+///
+/// FIXME: removing takes effect on the click, without a confirming step;
+/// a mistaken removal is undone by adding the person again (the server
+/// keeps the last admin whatever happens).
 #[component]
 fn StaffRow(
     office_id: Uuid,

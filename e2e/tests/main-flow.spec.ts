@@ -93,6 +93,7 @@ test('builder, designer and caseworker take an application from draft to the com
     await act.signs(designerPage);
     await check.seesSignatureOf(builderPage, designer.name);
     await act.signs(builderPage);
+    await act.hasIdentityConfirmed(builder.email);
     await act.submitsApplication(builderPage);
     await check.seesStatus(designerPage, 'Eingereicht');
   });

@@ -37,7 +37,7 @@ async function submittedRoom(
   title: string,
 ): Promise<string> {
   const offices = await (await builder.get('/api/offices')).json();
-  const office = offices[0];
+  const office = offices.find((o: { name: string }) => o.name === act.SEEDED_OFFICE);
   const room = await call(builder, '/api/rooms', {
     office_id: office.id,
     procedure_type_id: office.procedure_types[0].id,
@@ -62,6 +62,8 @@ async function submittedRoom(
   expect(upload.status(), await upload.text()).toBe(201);
   await call(builder, `/api/rooms/${room.id}/signature`);
   await call(designer, `/api/rooms/${room.id}/signature`);
+  const me = await (await builder.get('/api/me')).json();
+  await act.hasIdentityConfirmed(me.email);
   await call(builder, `/api/rooms/${room.id}/submit`);
   return room.id;
 }

@@ -85,6 +85,7 @@ test('a procedure runs from submission to the delivered notice and the closed ro
     await act.signs(designerPage);
     await check.seesSignatureOf(builderPage, designer.name);
     await act.signs(builderPage);
+    await act.hasIdentityConfirmed(builder.email);
     await act.submitsApplication(builderPage);
   });
 

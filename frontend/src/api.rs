@@ -10,15 +10,17 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::{
-    BodyView, ClientConfig, CreateProcedureTypeRequest, CreateRoomRequest, DecisionRequest,
-    DocumentView, EmailVerificationConfirm, ExtensionRequest, FeePaymentRequest, FormField,
-    FormFieldView, FormFieldWrite, InboxItem, InvitationAccepted, InvitationCreated,
-    InvitationPreview, InviteRequest, LoginRequest, MarkThreadRead, Me, MessagesView,
-    MissingItemsRequest, NotificationPreferences, OfficeSummary, PasswordResetConfirm,
+    AddBodyMemberRequest, AddStaffRequest, BodyView, ChangeRoleRequest, ClientConfig,
+    ConfirmIdentityRequest, CreateBodyRequest, CreateOfficeRequest, CreateProcedureTypeRequest,
+    CreateRoomRequest, DecisionRequest, DocumentView, EmailVerificationConfirm, ExtensionRequest,
+    FeePaymentRequest, FormField, FormFieldView, FormFieldWrite, IdentityConfirmed, InboxItem,
+    InvitationAccepted, InvitationCreated, InvitationPreview, InviteRequest, LoginRequest,
+    MarkThreadRead, Me, MessagesView, MissingItemsRequest, NotificationPreferences, OfficeBody,
+    OfficeRole, OfficeSettings, OfficeSummary, OperatorOffice, PasswordResetConfirm,
     PasswordResetRequest, PostMessage, Problem, ProcedureType, QueueItem, ReasonRequest,
-    RegisterRequest, RoomEvent, RoomStatus, RoomSummary, RoomView, SessionView, StartThread,
-    StartUpload, StatementRequestsCreate, StatementSubmit, ThreadView, UpdateProcedureTypeRequest,
-    UploadView,
+    RegisterRequest, RenameBodyRequest, RoomEvent, RoomStatus, RoomSummary, RoomView, SessionView,
+    StaffMember, StartThread, StartUpload, StatementRequestsCreate, StatementSubmit, ThreadView,
+    UpdateProcedureTypeRequest, UploadView,
 };
 use uuid::Uuid;
 
@@ -402,6 +404,92 @@ pub async fn update_procedure_type(
     let url = format!("/api/offices/{office_id}/procedure-types/{procedure_type_id}");
     let request = mutating(Request::put(&url)).json(request);
     read_json(send(request).await?).await
+}
+
+// ---------------------------------------------------------------- office administration
+
+pub async fn list_staff(office_id: Uuid) -> ApiResult<Vec<StaffMember>> {
+    get_json(&format!("/api/offices/{office_id}/staff")).await
+}
+
+/// Adds the holder of an existing account; `no_account` when nobody has
+/// registered with the address.
+pub async fn add_staff(office_id: Uuid, request: &AddStaffRequest) -> ApiResult<StaffMember> {
+    post_json(&format!("/api/offices/{office_id}/staff"), request).await
+}
+
+/// A `last_admin` problem when the office would be left without an admin.
+pub async fn change_staff_role(
+    office_id: Uuid,
+    user_id: Uuid,
+    role: OfficeRole,
+) -> ApiResult<StaffMember> {
+    let url = format!("/api/offices/{office_id}/staff/{user_id}");
+    let request = mutating(Request::put(&url)).json(&ChangeRoleRequest { role });
+    read_json(send(request).await?).await
+}
+
+pub async fn remove_staff(office_id: Uuid, user_id: Uuid) -> ApiResult<()> {
+    let url = format!("/api/offices/{office_id}/staff/{user_id}");
+    expect_empty(send(mutating(Request::delete(&url)).build()).await?).await
+}
+
+pub async fn list_office_bodies(office_id: Uuid) -> ApiResult<Vec<OfficeBody>> {
+    get_json(&format!("/api/offices/{office_id}/bodies")).await
+}
+
+pub async fn create_body(office_id: Uuid, request: &CreateBodyRequest) -> ApiResult<OfficeBody> {
+    post_json(&format!("/api/offices/{office_id}/bodies"), request).await
+}
+
+pub async fn rename_body(office_id: Uuid, body_id: Uuid, name: String) -> ApiResult<OfficeBody> {
+    let url = format!("/api/offices/{office_id}/bodies/{body_id}");
+    let request = mutating(Request::put(&url)).json(&RenameBodyRequest { name });
+    read_json(send(request).await?).await
+}
+
+pub async fn add_body_member(
+    office_id: Uuid,
+    body_id: Uuid,
+    email: String,
+) -> ApiResult<OfficeBody> {
+    let url = format!("/api/offices/{office_id}/bodies/{body_id}/members");
+    post_json(&url, &AddBodyMemberRequest { email }).await
+}
+
+pub async fn remove_body_member(office_id: Uuid, body_id: Uuid, user_id: Uuid) -> ApiResult<()> {
+    let url = format!("/api/offices/{office_id}/bodies/{body_id}/members/{user_id}");
+    expect_empty(send(mutating(Request::delete(&url)).build()).await?).await
+}
+
+pub async fn get_office_settings(office_id: Uuid) -> ApiResult<OfficeSettings> {
+    get_json(&format!("/api/offices/{office_id}/settings")).await
+}
+
+pub async fn update_office_settings(
+    office_id: Uuid,
+    settings: &OfficeSettings,
+) -> ApiResult<OfficeSettings> {
+    let url = format!("/api/offices/{office_id}/settings");
+    read_json(send(mutating(Request::put(&url)).json(settings)).await?).await
+}
+
+pub async fn confirm_identity(
+    office_id: Uuid,
+    request: &ConfirmIdentityRequest,
+) -> ApiResult<IdentityConfirmed> {
+    let url = format!("/api/offices/{office_id}/identity-confirmations");
+    post_json(&url, request).await
+}
+
+// ---------------------------------------------------------------- operator
+
+pub async fn list_operator_offices() -> ApiResult<Vec<OperatorOffice>> {
+    get_json("/api/operator/offices").await
+}
+
+pub async fn create_office(request: &CreateOfficeRequest) -> ApiResult<OperatorOffice> {
+    post_json("/api/operator/offices", request).await
 }
 
 // ---------------------------------------------------------------- invitations

@@ -12,10 +12,13 @@ use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::language;
 use crate::pages::{
     AccountPage, ForgotPasswordPage, HomePage, InboxPage, InvitationPage, LoginPage, NewRoomPage,
-    NotFoundPage, NotificationSettingsPage, ProcedureTypesPage, QueuePage, RegisterPage,
-    ResetPasswordPage, RoomPage, RoomsPage, VerifyEmailPage,
+    NotFoundPage, NotificationSettingsPage, OfficeAdminPage, OperatorOfficesPage,
+    ProcedureTypesPage, QueuePage, RegisterPage, ResetPasswordPage, RoomPage, RoomsPage,
+    VerifyEmailPage,
 };
-use crate::session::{Session, administered_offices, procedure_types_path, works_in_office};
+use crate::session::{
+    Session, administered_offices, office_admin_path, procedure_types_path, works_in_office,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -51,6 +54,8 @@ pub fn App() -> impl IntoView {
                         path=path!("/office/:office_id/procedure-types")
                         view=ProcedureTypesPage
                     />
+                    <Route path=path!("/office/:office_id/manage") view=OfficeAdminPage/>
+                    <Route path=path!("/operator/offices") view=OperatorOfficesPage/>
                 </Routes>
             </main>
             {announcer.view()}
@@ -113,6 +118,18 @@ fn Header() -> impl IntoView {
                         {move || {
                             session
                                 .me()
+                                .filter(|me| me.operator)
+                                .map(|_| {
+                                    view! {
+                                        <li>
+                                            <A href="/operator/offices">{t!(i18n, nav.operator)}</A>
+                                        </li>
+                                    }
+                                })
+                        }}
+                        {move || {
+                            session
+                                .me()
                                 .map(|_| {
                                     view! {
                                         <li>
@@ -130,7 +147,7 @@ fn Header() -> impl IntoView {
                     session
                         .me()
                         .map(|me| {
-                            let name = me.display_name;
+                            let name = me.display_name.clone();
                             view! {
                                 <div class="account">
                                     <span>
@@ -139,6 +156,7 @@ fn Header() -> impl IntoView {
                                             t_string!(i18n, header.logged_in_as, name)
                                         }}
                                     </span>
+                                    <TrustLevel me/>
                                     <button type="button" class="secondary" on:click=logout.clone()>
                                         {t!(i18n, header.logout)}
                                     </button>
@@ -152,8 +170,8 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// A link to the procedure types of each office the person administers,
-/// named by the office when there is more than one.
+/// Links to the management and the procedure types of each office the
+/// person administers, named by the office when there is more than one.
 #[component]
 fn AdminLinks(me: shared::Me) -> impl IntoView {
     let i18n = use_i18n();
@@ -162,19 +180,57 @@ fn AdminLinks(me: shared::Me) -> impl IntoView {
     offices
         .into_iter()
         .map(|office| {
-            let href = procedure_types_path(&office);
-            let office = office.office_name;
-            let text = move || {
-                if named {
-                    let office = office.clone();
-                    t_string!(i18n, nav.procedure_types_of, office).to_string()
-                } else {
-                    t_string!(i18n, nav.procedure_types).to_string()
+            let manage = office_admin_path(&office);
+            let types = procedure_types_path(&office);
+            let name = office.office_name;
+            let manage_text = {
+                let office = name.clone();
+                move || match named {
+                    true => {
+                        t_string!(i18n, nav.office_admin_of, office = office.clone()).to_string()
+                    }
+                    false => t_string!(i18n, nav.office_admin).to_string(),
                 }
             };
-            view! { <li><A href=href>{text}</A></li> }
+            let types_text = move || match named {
+                true => t_string!(i18n, nav.procedure_types_of, office = name.clone()).to_string(),
+                false => t_string!(i18n, nav.procedure_types).to_string(),
+            };
+            view! {
+                <li><A href=manage>{manage_text}</A></li>
+                <li><A href=types>{types_text}</A></li>
+            }
         })
         .collect_view()
+}
+
+/// The person's trust level, beside their name: what they may need for
+/// submitting or retrieving a notice is visible before they try.
+#[component]
+fn TrustLevel(me: shared::Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || {
+        let locale = i18n.get_locale();
+        match &me.identity {
+            Some(identity) => {
+                let date = crate::format::date(locale, &identity.confirmed_at.date_naive());
+                match identity.method {
+                    shared::IdentityMethod::InPerson => {
+                        let document = shared::IdentityDocument::parse(&identity.document)
+                            .map(|d| crate::labels::identity_document(locale, d))
+                            .unwrap_or_else(|| identity.document.clone());
+                        t_string!(i18n, header.identity_in_person, date, document).to_string()
+                    }
+                    shared::IdentityMethod::Sso => {
+                        t_string!(i18n, header.identity_sso, date).to_string()
+                    }
+                }
+            }
+            None if me.email_verified => t_string!(i18n, header.email_confirmed).to_string(),
+            None => t_string!(i18n, header.unconfirmed).to_string(),
+        }
+    };
+    view! { <span class="trust-level">{text}</span> }
 }
 
 /// Two buttons, each in its own language, the current one pressed.

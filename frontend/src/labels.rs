@@ -6,8 +6,8 @@
 
 use shared::{
     DeadlineKind, DeadlineView, DecisionOutcome, DocumentCategory, EventPayload, FormField,
-    MemberView, NextActor, NotificationKind, ProcedureTypeSummary, RequestStatus, RoomEvent,
-    RoomRole, RoomStatus, Verdict,
+    IdentityDocument, MemberView, NextActor, NotificationKind, OfficeRole, ProcedureTypeSummary,
+    RequestStatus, RoomEvent, RoomRole, RoomStatus, Verdict,
 };
 
 use crate::api::ApiError;
@@ -106,6 +106,24 @@ pub fn role(locale: Locale, role: RoomRole) -> String {
         RoomRole::OtherApplicant => td_string!(locale, role.other_applicant),
         RoomRole::Caseworker => td_string!(locale, role.caseworker),
         RoomRole::ConsultedBody => td_string!(locale, role.consulted_body),
+    }
+    .to_string()
+}
+
+pub fn office_role(locale: Locale, role: OfficeRole) -> String {
+    match role {
+        OfficeRole::Caseworker => td_string!(locale, office_role.caseworker),
+        OfficeRole::OfficeAdmin => td_string!(locale, office_role.office_admin),
+    }
+    .to_string()
+}
+
+pub fn identity_document(locale: Locale, document: IdentityDocument) -> String {
+    match document {
+        IdentityDocument::IdCard => td_string!(locale, identity_document.id_card),
+        IdentityDocument::Passport => td_string!(locale, identity_document.passport),
+        IdentityDocument::ResidencePermit => td_string!(locale, identity_document.residence_permit),
+        IdentityDocument::Other => td_string!(locale, identity_document.other),
     }
     .to_string()
 }
@@ -403,6 +421,13 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
         "stale_write" => td_string!(locale, problem.stale_write),
         "room_finished" => td_string!(locale, messages.room_finished),
         "duplicate_key" => td_string!(locale, problem.duplicate_key),
+        "identity_required" => td_string!(locale, problem.identity_required),
+        "last_admin" => td_string!(locale, problem.last_admin),
+        "no_account" => td_string!(locale, problem.no_account),
+        "already_staff" => td_string!(locale, problem.already_staff),
+        "already_body_member" => td_string!(locale, problem.already_body_member),
+        "duplicate_body_key" => td_string!(locale, problem.duplicate_body_key),
+        "office_exists" => td_string!(locale, problem.office_exists),
         "csrf_header_missing" => td_string!(locale, problem.csrf_header_missing),
         "session_ended" => td_string!(locale, problem.session_ended),
         "session_revoked" => td_string!(locale, problem.session_revoked),
@@ -423,6 +448,8 @@ pub fn problem(locale: Locale, error: &ApiError) -> String {
             "name_de" | "name_en" => td_string!(locale, problem.invalid_name),
             "required_categories" => td_string!(locale, problem.invalid_checklist),
             "key" => td_string!(locale, problem.invalid_key),
+            "email" | "first_admin_email" => td_string!(locale, problem.invalid_email),
+            "state" => td_string!(locale, problem.invalid_state),
             field if field.starts_with("deadline_rules.") => {
                 td_string!(locale, problem.invalid_period)
             }

@@ -76,3 +76,8 @@ pub fn administered_offices(me: &Me) -> Vec<OfficeMembership> {
 pub fn procedure_types_path(office: &OfficeMembership) -> String {
     format!("/office/{}/procedure-types", office.office_id)
 }
+
+/// The path of the page where an office's admin manages its people.
+pub fn office_admin_path(office: &OfficeMembership) -> String {
+    format!("/office/{}/manage", office.office_id)
+}

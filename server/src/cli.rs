@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::auth;
 use crate::config::Config;
 use crate::db::Db;
-use crate::domain::values::{Email, Line, NewPassword};
+use crate::domain::values::{Email, FederalState, Line, NewPassword};
 use crate::repo;
 
 #[derive(Debug, Parser)]
@@ -89,31 +89,31 @@ pub enum Command {
         #[arg(long, env = "VR_STAFF_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Makes an account the installation's operator (who adds offices and
+    /// sees nothing inside them), creating the account if needed. Without
+    /// --password one is generated and printed.
+    CreateOperator {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        display_name: String,
+        #[arg(long, env = "VR_STAFF_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
 }
 
 fn parse_office_role(value: &str) -> Result<OfficeRole, String> {
     OfficeRole::parse(value).ok_or_else(|| "expected caseworker or office_admin".into())
 }
 
-/// The federal states' codes, for checking `--state`.
-const STATES: [&str; 16] = [
-    "BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH",
-];
-
 pub async fn create_office(config: &Config, name: &str, state: &str) -> anyhow::Result<Uuid> {
     let name = Line::parse(name, "office name", 200)
         .map_err(anyhow::Error::msg)?
         .into_string();
-    let state = state.trim().to_uppercase();
-    if !STATES.contains(&state.as_str()) {
-        anyhow::bail!(
-            "--state must be a federal state's code, one of {}",
-            STATES.join(", ")
-        );
-    }
+    let state = FederalState::parse(state).map_err(anyhow::Error::msg)?;
     let db = connect(config).await?;
     let mut tx = db.begin().await?;
-    let id = repo::offices::create(&mut tx, &name, &state)
+    let id = repo::offices::create(&mut tx, &name, state.as_str())
         .await
         .context("creating the office")?;
     tx.commit().await?;
@@ -154,6 +154,21 @@ pub async fn create_body_member(
         .await
         .context("this person is a member of that body already")?;
     tx.commit().await?;
+    Ok(generated)
+}
+
+/// Returns the password when one was generated. An existing account keeps
+/// its password and becomes the operator too.
+pub async fn create_operator(
+    config: &Config,
+    person: &NewPerson<'_>,
+) -> anyhow::Result<Option<String>> {
+    let db = connect(config).await?;
+    let (user_id, generated, mut tx) = account(&db, person).await?;
+    repo::users::make_operator(&mut tx, user_id).await?;
+    tx.commit().await?;
+    tracing::info!(target: "security", event = "operator_created", subject = %user_id,
+        "an account was made the operator's from the command line");
     Ok(generated)
 }
 

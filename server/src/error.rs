@@ -147,6 +147,28 @@ fn constraint_violation(name: &str, err: sqlx::Error) -> ApiError {
         )
         .with_field("key");
     }
+    if name.contains("office_staff") {
+        return ApiError::conflict(
+            "already_staff",
+            "This person works in this office already; change their role instead.",
+        )
+        .with_field("email");
+    }
+    if name.contains("body_members") {
+        return ApiError::conflict(
+            "already_body_member",
+            "This person is in this body already.",
+        )
+        .with_field("email");
+    }
+    if name.contains("bodies_office_key_key") || name.contains("bodies.key") {
+        return ApiError::conflict(
+            "duplicate_body_key",
+            "This office has a consulted body with this key already. Choose another key or \
+             name.",
+        )
+        .with_field("key");
+    }
     if name.contains("room_members") {
         return ApiError::conflict("already_member", "This person is in the room already.");
     }

@@ -82,6 +82,20 @@ async fn main() -> anyhow::Result<()> {
             print_account(&email, generated);
             Ok(())
         }
+        Command::CreateOperator {
+            email,
+            display_name,
+            password,
+        } => {
+            let person = cli::NewPerson {
+                email: &email,
+                display_name: &display_name,
+                password,
+            };
+            let generated = cli::create_operator(&config, &person).await?;
+            print_account(&email, generated);
+            Ok(())
+        }
     }
 }
 

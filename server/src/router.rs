@@ -21,7 +21,7 @@ use crate::app::App;
 use crate::error::ApiError;
 use crate::handlers::{
     account, auth, documents, form, health, invitations, live, messages, notifications, offices,
-    procedure, procedure_types, queue, rooms, sso, uploads,
+    operator, organisations, procedure, procedure_types, queue, rooms, sso, uploads,
 };
 
 /// The header every state-changing API request must carry. A page of another
@@ -74,6 +74,27 @@ pub fn api() -> OpenApiRouter<App> {
             procedure_types::create_procedure_type
         ))
         .routes(routes!(procedure_types::update_procedure_type))
+        .routes(routes!(organisations::list_staff, organisations::add_staff))
+        .routes(routes!(
+            organisations::change_staff_role,
+            organisations::remove_staff
+        ))
+        .routes(routes!(
+            organisations::list_office_bodies,
+            organisations::create_body
+        ))
+        .routes(routes!(organisations::rename_body))
+        .routes(routes!(organisations::add_body_member))
+        .routes(routes!(organisations::remove_body_member))
+        .routes(routes!(
+            organisations::get_office_settings,
+            organisations::update_office_settings
+        ))
+        .routes(routes!(organisations::confirm_identity))
+        .routes(routes!(
+            operator::list_operator_offices,
+            operator::create_office
+        ))
         .routes(routes!(rooms::list_rooms, rooms::create_room))
         .routes(routes!(rooms::get_room))
         .routes(routes!(rooms::list_events))

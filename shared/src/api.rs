@@ -270,6 +270,204 @@ pub struct CreateProcedureTypeRequest {
     pub deadline_rules: DeadlinePeriods,
 }
 
+// ---------------------------------------------------------------- office administration
+
+/// Someone who works in an office, as its admin manages them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffMember {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub role: OfficeRole,
+    pub since: DateTime<Utc>,
+}
+
+/// Body of `POST /api/offices/{office_id}/staff`: the address of an existing
+/// account and the role it gets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AddStaffRequest {
+    pub email: String,
+    pub role: OfficeRole,
+}
+
+/// Body of `PUT /api/offices/{office_id}/staff/{user_id}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChangeRoleRequest {
+    pub role: OfficeRole,
+}
+
+/// A person named by an office admin: a body's member, a confirmed account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PersonView {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+}
+
+/// A consulted body with its members, as the office's admin manages it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfficeBody {
+    pub id: Uuid,
+    pub key: String,
+    pub name: String,
+    pub consent_required: bool,
+    pub members: Vec<PersonView>,
+}
+
+/// Body of `POST /api/offices/{office_id}/bodies`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateBodyRequest {
+    pub name: String,
+    /// Lowercase letters, digits, `-` and `_`; derived from the name when
+    /// left out. Unique in the office and fixed once the body exists.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// For a municipality-like body whose consent the law requires: its
+    /// period is the consent rule's, and its silence counts as consent.
+    #[serde(default)]
+    pub consent_required: bool,
+}
+
+/// Body of `PUT /api/offices/{office_id}/bodies/{body_id}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RenameBodyRequest {
+    pub name: String,
+}
+
+/// Body of `POST /api/offices/{office_id}/bodies/{body_id}/members`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AddBodyMemberRequest {
+    pub email: String,
+}
+
+/// An applicant's action an office may reserve for confirmed identities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantAction {
+    /// Submitting the application. A resubmission after missing items is not
+    /// asked again: it follows a submission that passed this check.
+    Submit,
+    /// Retrieving the notice (and the fee notice) once decided.
+    RetrieveNotice,
+}
+
+impl ApplicantAction {
+    pub const ALL: [ApplicantAction; 2] =
+        [ApplicantAction::Submit, ApplicantAction::RetrieveNotice];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantAction::Submit => "submit",
+            ApplicantAction::RetrieveNotice => "retrieve_notice",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<ApplicantAction> {
+        ApplicantAction::ALL
+            .into_iter()
+            .find(|a| a.as_str() == value)
+    }
+}
+
+/// An office's own settings that are not procedure types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfficeSettings {
+    /// The applicants' actions that need a confirmed identity in this office.
+    pub identity_required_for: Vec<ApplicantAction>,
+}
+
+/// The kind of identity document an office admin checked in person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityDocument {
+    /// Personalausweis.
+    IdCard,
+    /// Reisepass.
+    Passport,
+    /// Aufenthaltstitel.
+    ResidencePermit,
+    /// Any other official document with a photograph.
+    Other,
+}
+
+impl IdentityDocument {
+    pub const ALL: [IdentityDocument; 4] = [
+        IdentityDocument::IdCard,
+        IdentityDocument::Passport,
+        IdentityDocument::ResidencePermit,
+        IdentityDocument::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityDocument::IdCard => "id_card",
+            IdentityDocument::Passport => "passport",
+            IdentityDocument::ResidencePermit => "residence_permit",
+            IdentityDocument::Other => "other",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<IdentityDocument> {
+        IdentityDocument::ALL
+            .into_iter()
+            .find(|d| d.as_str() == value)
+    }
+}
+
+/// Body of `POST /api/offices/{office_id}/identity-confirmations`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConfirmIdentityRequest {
+    /// The address of the account whose holder showed the document.
+    pub email: String,
+    pub document_type: IdentityDocument,
+}
+
+/// An account whose identity was just confirmed, with the record kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct IdentityConfirmed {
+    pub person: PersonView,
+    pub identity: IdentityConfirmation,
+}
+
+/// An office as the operator sees it: nothing of what happens inside.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OperatorOffice {
+    pub id: Uuid,
+    pub name: String,
+    /// The federal state's two-letter code.
+    pub state: String,
+    pub created_at: DateTime<Utc>,
+    pub caseworkers: i64,
+    pub office_admins: i64,
+}
+
+/// Body of `POST /api/operator/offices`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateOfficeRequest {
+    pub name: String,
+    /// The federal state's two-letter code, e.g. `MV`; it selects the
+    /// public holidays.
+    pub state: String,
+    /// The address of an existing account that becomes the office's first
+    /// admin.
+    pub first_admin_email: String,
+}
+
 // ---------------------------------------------------------------- rooms
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { expect, type Page } from '@playwright/test';
+import { expect, request, type Page } from '@playwright/test';
 
 import * as find from './locators';
 
@@ -73,6 +73,9 @@ export async function opensNewRoomForm(page: Page): Promise<void> {
   await expect(find.field(page, 'Bauaufsichtsbehörde')).toBeVisible();
 }
 
+/** The office scripts/e2e creates, with its caseworker, admin and bodies. */
+export const SEEDED_OFFICE = 'Bauaufsicht Testkreis';
+
 /** Fills in and sends the new room form (opening it first from the list),
  * with the named procedure type or else the office's first. */
 export async function startsRoom(
@@ -84,8 +87,13 @@ export async function startsRoom(
   if (!(await find.heading(page, 'Neuer Vorgang').isVisible())) {
     await opensNewRoomForm(page);
   }
-  // Offices and procedures are preselected when there is only one of each;
-  // the e2e server has one office, so pick its first procedure if needed.
+  // Offices and procedures are preselected when there is only one of each.
+  // The e2e server starts with one office; once the operator's spec has
+  // added another, the seeded one is chosen by its name.
+  const office = find.field(page, 'Bauaufsichtsbehörde');
+  if ((await office.count()) > 0 && (await office.inputValue()) === '') {
+    await office.selectOption({ label: SEEDED_OFFICE });
+  }
   const procedure = find.field(page, 'Verfahrensart');
   if (procedureType !== undefined) {
     await procedure.selectOption({ label: procedureType });
@@ -170,4 +178,36 @@ export async function savesProcedureType(page: Page, name: string): Promise<void
   await find.button(page, 'Speichern').click();
   await expect(find.announcer(page)).toContainText(`Gespeichert: ${name}`);
   await expect(find.button(page, `${name} bearbeiten`)).toBeFocused();
+}
+
+/** The office admin the e2e server is seeded with (scripts/e2e). */
+export const officeAdmin = {
+  email: process.env.E2E_ADMIN_EMAIL ?? '',
+  password: process.env.E2E_ADMIN_PASSWORD ?? '',
+};
+
+/** The office admin confirms the person's identity through the API, as after
+ * checking their identity card at the office: the office asks for it
+ * before submission. The specs about other things do this out of sight;
+ * office-admin.spec.ts does it in the page. */
+export async function hasIdentityConfirmed(email: string): Promise<void> {
+  expect(officeAdmin.email, 'E2E_ADMIN_EMAIL must name the office admin').not.toBe('');
+  const api = await request.newContext({
+    baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:8080',
+    extraHTTPHeaders: { 'X-Requested-With': 'vorgangsraum' },
+  });
+  try {
+    const login = await api.post('/api/auth/login', {
+      data: { email: officeAdmin.email, password: officeAdmin.password },
+    });
+    expect(login.ok(), await login.text()).toBe(true);
+    const me = await login.json();
+    const office = me.offices.find((o: { role: string }) => o.role === 'office_admin');
+    const confirmed = await api.post(`/api/offices/${office.office_id}/identity-confirmations`, {
+      data: { email, document_type: 'id_card' },
+    });
+    expect(confirmed.ok(), await confirmed.text()).toBe(true);
+  } finally {
+    await api.dispose();
+  }
 }

@@ -31,7 +31,8 @@ pub fn HomePage() -> impl IntoView {
 }
 
 /// Caseworkers land on the queue, an office admin who works no cases on the
-/// office's procedure types, applicants on their rooms.
+/// office's procedure types, the operator on the offices, applicants on their
+/// rooms.
 fn landing(me: &shared::Me) -> String {
     let works_cases = me
         .offices
@@ -41,6 +42,7 @@ fn landing(me: &shared::Me) -> String {
         Some(office) if !works_cases => procedure_types_path(office),
         _ if works_in_office(me) => "/queue".to_owned(),
         _ if !me.bodies.is_empty() => "/inbox".to_owned(),
+        _ if me.operator => "/operator/offices".to_owned(),
         _ => "/rooms".to_owned(),
     }
 }

@@ -6,7 +6,6 @@ pub mod files;
 pub mod form;
 pub mod holidays;
 pub mod messages;
-pub mod office_policy;
 pub mod policy;
 pub mod procedure;
 pub mod procedure_types;

@@ -1,13 +1,20 @@
-//! Who may do what in a room. Every handler asks here; none decides by itself.
-//! Deny by default: an action not granted below is refused.
+//! Who may do what. Every handler asks here; none decides by itself. Deny by
+//! default: an action not granted is refused.
+//!
+//! This module decides what people may do inside a room (by their role in
+//! it and the room's state) and what their trust level allows
+//! (`check_trust`); its submodule `office` decides what is done to an
+//! office's own settings and people, and what the operator may do.
 
 use shared::{
-    Audience, RequestAction, RequestStatus, RoomAction, RoomRole, RoomStatus, ThreadVisibility,
-    Transition,
+    ApplicantAction, Audience, RequestAction, RequestStatus, RoomAction, RoomRole, RoomStatus,
+    ThreadVisibility, Transition,
 };
 use uuid::Uuid;
 
 use super::procedure;
+
+pub mod office;
 
 /// What the policy needs to know about the room and the caller.
 #[derive(Debug, Clone)]
@@ -489,8 +496,77 @@ fn status_name(status: RoomStatus) -> String {
     status.as_str().replace('_', " ")
 }
 
+/// How far the case room trusts that an account is the person it names.
+/// Ordered: each level includes the one before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Trust {
+    /// Registered, nothing confirmed.
+    Registered,
+    /// The owner followed the link mailed to the address.
+    EmailConfirmed,
+    /// An office admin checked an identity document in person, or a single
+    /// sign-on login's assurance level said so.
+    IdentityConfirmed,
+}
+
+/// Whether a person of `trust` may take an applicant's `action` in an office
+/// that reserves `required_for` to confirmed identities. Deny by default: the
+/// action passes only when the office does not list it or the identity is
+/// confirmed. The refusal says how to get confirmed.
+pub fn check_trust(
+    action: ApplicantAction,
+    required_for: &[ApplicantAction],
+    trust: Trust,
+) -> Result<(), Refusal> {
+    let required = required_for.contains(&action);
+    if !required || trust >= Trust::IdentityConfirmed {
+        return Ok(());
+    }
+    let what = match action {
+        ApplicantAction::Submit => "submit an application",
+        ApplicantAction::RetrieveNotice => "retrieve the notice",
+    };
+    Err(Refusal::forbidden(
+        "identity_required",
+        format!(
+            "This building office asks for a confirmed identity before you {what}. Bring an \
+             identity document (identity card, passport or residence permit) to the building \
+             office, where its administration confirms your identity for this account, or \
+             log in with single sign-on if the office offers it."
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_action_the_office_requires_identity_for_is_refused_below_a_confirmed_identity() {
+        let required = [ApplicantAction::Submit, ApplicantAction::RetrieveNotice];
+        for trust in [Trust::Registered, Trust::EmailConfirmed] {
+            let refusal = check_trust(ApplicantAction::Submit, &required, trust).unwrap_err();
+            assert!(refusal.forbidden);
+            assert_eq!(refusal.code, "identity_required");
+            assert!(refusal.detail.contains("identity document"));
+        }
+        assert_eq!(
+            check_trust(ApplicantAction::Submit, &required, Trust::IdentityConfirmed),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn an_action_the_office_does_not_list_needs_no_confirmed_identity() {
+        let required = [ApplicantAction::RetrieveNotice];
+        assert_eq!(
+            check_trust(ApplicantAction::Submit, &required, Trust::Registered),
+            Ok(())
+        );
+        assert_eq!(
+            check_trust(ApplicantAction::RetrieveNotice, &[], Trust::Registered),
+            Ok(())
+        );
+    }
     use super::*;
     use RoomAction::*;
     use RoomRole::*;

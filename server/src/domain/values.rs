@@ -140,9 +140,99 @@ impl Text {
     }
 }
 
+/// A German federal state, by its two-letter code (`MV`, `BY`, …); it
+/// selects an office's public holidays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FederalState(&'static str);
+
+/// The federal states' codes.
+pub const FEDERAL_STATES: [&str; 16] = [
+    "BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH",
+];
+
+impl FederalState {
+    pub fn parse(raw: &str) -> Result<FederalState, Invalid> {
+        let code = raw.trim().to_uppercase();
+        FEDERAL_STATES
+            .into_iter()
+            .find(|known| *known == code)
+            .map(FederalState)
+            .ok_or_else(|| {
+                Invalid(format!(
+                    "The state must be a federal state's code, one of {}.",
+                    FEDERAL_STATES.join(", ")
+                ))
+            })
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// The stable key of a consulted body in its office (`fire_protection`):
+/// lowercase letters a–z, digits, `-` and `_`, 1 to 40 characters. Requests
+/// and records name the body by it, so it is set once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyKey(String);
+
+const BODY_KEY_MAX_CHARS: usize = 40;
+
+impl BodyKey {
+    pub fn parse(raw: &str) -> Result<BodyKey, Invalid> {
+        let key = raw.trim();
+        let allowed =
+            |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+        if key.is_empty() || key.len() > BODY_KEY_MAX_CHARS || !key.chars().all(allowed) {
+            return Err(Invalid(format!(
+                "The key may only have lowercase letters a–z, digits, - and _, 1 to \
+                 {BODY_KEY_MAX_CHARS} characters, e.g. water_authority."
+            )));
+        }
+        Ok(BodyKey(key.to_owned()))
+    }
+
+    /// A key made from a body's name: German letters spelt out in ASCII,
+    /// everything else between words an underscore.
+    pub fn derive(name: &str) -> Result<BodyKey, Invalid> {
+        let mut key = String::new();
+        for c in name.trim().to_lowercase().chars() {
+            match c {
+                'ä' => key.push_str("ae"),
+                'ö' => key.push_str("oe"),
+                'ü' => key.push_str("ue"),
+                'ß' => key.push_str("ss"),
+                c if c.is_ascii_alphanumeric() => key.push(c),
+                _ if !key.ends_with('_') && !key.is_empty() => key.push('_'),
+                _ => {}
+            }
+        }
+        let key: String = key.chars().take(BODY_KEY_MAX_CHARS).collect();
+        BodyKey::parse(key.trim_end_matches('_'))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_key_is_derived_from_its_german_name() {
+        let key = BodyKey::derive("Untere Wasserbehörde (Landkreis)").unwrap();
+        assert_eq!(key.as_str(), "untere_wasserbehoerde_landkreis");
+        assert!(BodyKey::derive(" §§ ").is_err(), "nothing to make a key of");
+        assert!(BodyKey::parse("Wasser").is_err());
+    }
+
+    #[test]
+    fn a_federal_state_is_known_by_its_code() {
+        assert_eq!(FederalState::parse(" mv ").unwrap().as_str(), "MV");
+        assert!(FederalState::parse("XX").is_err());
+    }
 
     #[test]
     fn an_email_address_is_trimmed_and_lower_cased() {

@@ -12,7 +12,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use shared::*;
 use uuid::Uuid;
 
-use super::{Path, Query, authorize, room_for};
+use super::{Path, Query, authorize, authorize_trust, room_for};
 use crate::app::App;
 use crate::auth::CurrentUser;
 use crate::domain::files::{FileName, MediaType};
@@ -498,6 +498,8 @@ pub struct DownloadQuery {
         (status = 200, description = "The file", content_type = "application/octet-stream"),
         (status = 206, description = "The requested range of the file"),
         (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "`identity_required`: the office asks \
+            applicants for a confirmed identity before they retrieve a notice"),
         (status = 404, body = Problem),
         (status = 416, body = Problem, description = "The range lies outside the file"),
     ))]
@@ -523,6 +525,12 @@ pub async fn download_document(
         version_id,
     ) {
         return Err(ApiError::not_found("document"));
+    }
+    // The notice and the fee notice are what an applicant retrieves: where
+    // the office asks for it, only with a confirmed identity. Staff and
+    // bodies are trusted by their office already.
+    if ctx.role.is_applicant() && DocumentCategory::OFFICE.contains(&category) {
+        authorize_trust(&app, &user, &ctx, ApplicantAction::RetrieveNotice).await?;
     }
     let size = version.size_bytes.max(0) as u64;
     let range = requested_range(&headers, size)?;

@@ -1,5 +1,5 @@
 //! An office's procedure types, as its admin keeps them: names, checklist and
-//! deadline rules. Who may do this is decided in `domain::office_policy`, what
+//! deadline rules. Who may do this is decided in `domain::policy::office`, what
 //! is acceptable in `domain::procedure_types`.
 //!
 //! Rooms read their procedure type when they are shown, so a change reaches
@@ -14,10 +14,10 @@ use axum::http::StatusCode;
 use shared::{CreateProcedureTypeRequest, Problem, ProcedureType, UpdateProcedureTypeRequest};
 use uuid::Uuid;
 
-use super::{Json, Path};
+use super::{Json, Path, authorize_office};
 use crate::app::App;
 use crate::auth::CurrentUser;
-use crate::domain::office_policy::{self, OfficeAction, OfficeRefusal};
+use crate::domain::policy::office::OfficeAction;
 use crate::domain::procedure_types::{FieldError, ProcedureTypeKey, ProcedureTypeSettings};
 use crate::error::{ApiError, ApiResult};
 use crate::repo;
@@ -152,23 +152,6 @@ pub async fn update_procedure_type(
         "procedure type changed",
     );
     Ok(axum::Json(saved))
-}
-
-/// Asks the office policy whether the caller may take `action` in the office.
-async fn authorize_office(
-    app: &App,
-    user: &CurrentUser,
-    office_id: Uuid,
-    action: OfficeAction,
-) -> ApiResult<()> {
-    let role = repo::offices::staff_role(&app.db.read, office_id, user.id).await?;
-    office_policy::check(action, role).map_err(|refusal| match refusal {
-        OfficeRefusal::NotStaff => ApiError::not_found("office"),
-        OfficeRefusal::Forbidden(detail) => {
-            tracing::info!(code = "not_allowed", "refused by office policy");
-            ApiError::forbidden("not_allowed", detail)
-        }
-    })
 }
 
 /// Procedure types belong to the office, not to a room, so no room's event

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use shared::*;
 use uuid::Uuid;
 
-use super::{Json, Path, Query, authorize, room_for};
+use super::{Json, Path, Query, authorize, authorize_trust, room_for};
 use crate::app::App;
 use crate::auth::CurrentUser;
 use crate::domain::values::Line;
@@ -300,7 +300,8 @@ pub async fn withdraw_signature(
     params(("room_id" = Uuid, Path)),
     responses(
         (status = 200, body = RoomView, description = "Submitted"),
-        (status = 403, body = Problem, description = "Only the builder submits"),
+        (status = 403, body = Problem, description = "Only the builder submits; \
+            `identity_required`: the office asks for a confirmed identity first"),
         (status = 404, body = Problem),
         (status = 409, body = Problem, description = "Signature missing, or submitted"),
     )
@@ -312,6 +313,7 @@ pub async fn submit_application(
 ) -> ApiResult<axum::Json<RoomView>> {
     let ctx = room_for(&app, &user, room_id).await?;
     authorize(&app, &user, &ctx, RoomAction::Submit).await?;
+    authorize_trust(&app, &user, &ctx, ApplicantAction::Submit).await?;
 
     let mut write = app.db.begin_room_write(&app.bus).await?;
     expect_status(&mut write, room_id, RoomStatus::Draft).await?;
@@ -322,8 +324,6 @@ pub async fn submit_application(
             "A signature was withdrawn meanwhile; both the builder and the designer must sign.",
         ));
     }
-    // FIXME: submission needs a confirmed identity where the office requires
-    // one (identity issue #6); for now an e-mail account suffices.
     let case_number = repo::offices::next_case_number(&mut write.tx, ctx.room.office_id()).await?;
     repo::rooms::mark_submitted(&mut write.tx, room_id, &case_number).await?;
     let actor = user.actor();

@@ -6,6 +6,7 @@ pub mod form;
 pub mod messages;
 pub mod notifications;
 pub mod offices;
+pub mod organisations;
 pub mod presence;
 pub mod procedure;
 pub mod rooms;

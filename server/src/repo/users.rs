@@ -111,6 +111,14 @@ pub async fn add_staff(
     Ok(())
 }
 
+pub async fn make_operator(tx: &mut Tx, user_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET is_operator = 1 WHERE id = $1")
+        .bind(user_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The people who work in the office in `role`.
 pub async fn staff_in_role(
     db: &AnyPool,

@@ -64,6 +64,14 @@ struct Scene {
     office_note: ThreadView,
     /// In review: the caseworker's thread with the fire service.
     fire_thread: ThreadView,
+    /// A caseworker of the office who is no column: the admin's rows change
+    /// their role, remove them and take them out of the road authority;
+    /// every scene puts them back.
+    clerk: Uuid,
+    /// The address of an account that is no column and works nowhere: the
+    /// admin's rows add it as staff and body member and confirm its identity,
+    /// the operator's row makes it the first admin of a new office.
+    recruit_email: String,
 }
 
 struct Row {
@@ -75,6 +83,10 @@ struct Row {
     body: fn(&Scene) -> Option<Value>,
     expected: [u16; 12],
 }
+
+/// The office's admin only: its caseworker refused, everyone else told the
+/// office has no such page.
+const ADMIN_ONLY_200: [u16; 12] = [401, 404, 404, 404, 404, 403, 200, 404, 404, 404, 404, 404];
 
 fn no_body(_: &Scene) -> Option<Value> {
     None
@@ -287,6 +299,135 @@ fn rows() -> Vec<Row> {
                 }))
             },
             expected: [401, 404, 404, 404, 404, 403, 200, 404, 404, 404, 404, 404],
+        },
+        // The office's people and settings: its admins only; its caseworkers
+        // are refused, and to everyone outside the office (the operator
+        // included) it has no such pages.
+        Row {
+            method: M::GET,
+            template: "/api/offices/{office_id}/staff",
+            path: |s| format!("/api/offices/{}/staff", s.office),
+            body: no_body,
+            expected: ADMIN_ONLY_200,
+        },
+        Row {
+            method: M::POST,
+            template: "/api/offices/{office_id}/staff",
+            path: |s| format!("/api/offices/{}/staff", s.office),
+            body: |s| Some(json!({"email": s.recruit_email, "role": "caseworker"})),
+            expected: [401, 404, 404, 404, 404, 403, 201, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::PUT,
+            template: "/api/offices/{office_id}/staff/{user_id}",
+            path: |s| format!("/api/offices/{}/staff/{}", s.office, s.clerk),
+            body: |_| Some(json!({"role": "caseworker"})),
+            expected: ADMIN_ONLY_200,
+        },
+        Row {
+            method: M::DELETE,
+            template: "/api/offices/{office_id}/staff/{user_id}",
+            path: |s| format!("/api/offices/{}/staff/{}", s.office, s.clerk),
+            body: no_body,
+            expected: [401, 404, 404, 404, 404, 403, 204, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::GET,
+            template: "/api/offices/{office_id}/bodies",
+            path: |s| format!("/api/offices/{}/bodies", s.office),
+            body: no_body,
+            expected: ADMIN_ONLY_200,
+        },
+        Row {
+            method: M::POST,
+            template: "/api/offices/{office_id}/bodies",
+            path: |s| format!("/api/offices/{}/bodies", s.office),
+            body: |_| {
+                Some(json!({
+                    "name": "Untere Wasserbehörde",
+                    "key": format!("w-{}", Uuid::new_v4().simple()),
+                }))
+            },
+            expected: [401, 404, 404, 404, 404, 403, 201, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::PUT,
+            template: "/api/offices/{office_id}/bodies/{body_id}",
+            path: |s| format!("/api/offices/{}/bodies/{}", s.office, s.road_authority()),
+            body: |_| Some(json!({"name": "Straßenbaulastträger"})),
+            expected: ADMIN_ONLY_200,
+        },
+        Row {
+            method: M::POST,
+            template: "/api/offices/{office_id}/bodies/{body_id}/members",
+            path: |s| {
+                format!(
+                    "/api/offices/{}/bodies/{}/members",
+                    s.office,
+                    s.body("monument_protection")
+                )
+            },
+            body: |s| Some(json!({"email": s.recruit_email})),
+            expected: [401, 404, 404, 404, 404, 403, 201, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::DELETE,
+            template: "/api/offices/{office_id}/bodies/{body_id}/members/{user_id}",
+            path: |s| {
+                format!(
+                    "/api/offices/{}/bodies/{}/members/{}",
+                    s.office,
+                    s.road_authority(),
+                    s.clerk
+                )
+            },
+            body: no_body,
+            expected: [401, 404, 404, 404, 404, 403, 204, 404, 404, 404, 404, 404],
+        },
+        Row {
+            method: M::GET,
+            template: "/api/offices/{office_id}/settings",
+            path: |s| format!("/api/offices/{}/settings", s.office),
+            body: no_body,
+            expected: ADMIN_ONLY_200,
+        },
+        Row {
+            method: M::PUT,
+            template: "/api/offices/{office_id}/settings",
+            path: |s| format!("/api/offices/{}/settings", s.office),
+            // The default again, so that the other rows' submissions hold.
+            body: |_| Some(json!({"identity_required_for": ["submit", "retrieve_notice"]})),
+            expected: ADMIN_ONLY_200,
+        },
+        Row {
+            method: M::POST,
+            template: "/api/offices/{office_id}/identity-confirmations",
+            path: |s| format!("/api/offices/{}/identity-confirmations", s.office),
+            body: |s| Some(json!({"email": s.recruit_email, "document_type": "passport"})),
+            // The admin of another office confirms identities too, but at
+            // their own office's address: this one does not exist for them.
+            expected: ADMIN_ONLY_200,
+        },
+        // The operator's pages: to everyone else they do not exist.
+        Row {
+            method: M::GET,
+            template: "/api/operator/offices",
+            path: |_| "/api/operator/offices".into(),
+            body: no_body,
+            expected: [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200],
+        },
+        Row {
+            method: M::POST,
+            template: "/api/operator/offices",
+            path: |_| "/api/operator/offices".into(),
+            body: |s| {
+                Some(json!({
+                    "name": format!("Bauamt {}", Uuid::new_v4().simple()),
+                    "state": "MV",
+                    "first_admin_email": s.recruit_email,
+                }))
+            },
+            expected: [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 201],
         },
         Row {
             method: M::GET,
@@ -1132,6 +1273,8 @@ async fn cast(app: &TestApp) -> ([Person; 12], Extras, Uuid) {
         monument: app
             .body_member(office, "monument_protection", "Max Denkmal")
             .await,
+        clerk: app.caseworker(office, "Clara Kanzlei").await,
+        recruit: app.register("Rita Rekrut").await,
         bodies: server::repo::procedure::bodies(&app.app.db.read, office)
             .await
             .unwrap(),
@@ -1146,6 +1289,8 @@ struct Extras {
     session: Uuid,
     nature: Person,
     monument: Person,
+    clerk: Person,
+    recruit: Person,
     bodies: Vec<BodyView>,
 }
 
@@ -1164,6 +1309,7 @@ impl Scene {
 /// later stage of the procedure.
 async fn scene(people: &[Person; 12], extras: &Extras, office: Uuid) -> Scene {
     let [_, _, builder, designer, other, caseworker, admin, ..] = people;
+    reinstate_clerk(admin, office, extras).await;
     let draft = builder.create_room(office).await;
     let submitted = builder.create_room(office).await;
     for room in [&draft, &submitted] {
@@ -1204,6 +1350,7 @@ async fn scene(people: &[Person; 12], extras: &Extras, office: Uuid) -> Scene {
     builder.send(chunk).await.expect_status(StatusCode::OK);
     builder.sign(submitted.id).await;
     designer.sign(submitted.id).await;
+    confirm_identity(admin, office, builder).await;
     builder.submit(submitted.id).await;
     let invitation: InvitationCreated = builder
         .post_json(
@@ -1218,6 +1365,7 @@ async fn scene(people: &[Person; 12], extras: &Extras, office: Uuid) -> Scene {
         designer,
         others: &[other],
         caseworker,
+        admin,
     };
     let body = |key: &str| extras.bodies.iter().find(|b| b.key == key).unwrap().id;
     let (checking, _) = parties.checking(office).await;
@@ -1356,7 +1504,39 @@ async fn scene(people: &[Person; 12], extras: &Extras, office: Uuid) -> Scene {
         room_thread,
         office_note,
         fire_thread,
+        clerk: extras.clerk.id,
+        recruit_email: extras.recruit.email.clone(),
     }
+}
+
+/// The clerk as a caseworker of the office and a member of the road
+/// authority, whatever the rows before did (409 when they are already).
+async fn reinstate_clerk(admin: &Person, office: Uuid, extras: &Extras) {
+    let clerk = &extras.clerk;
+    admin
+        .put_json(
+            &format!("/api/offices/{office}/staff/{}", clerk.id),
+            &json!({"role": "caseworker"}),
+        )
+        .await;
+    admin
+        .post_json(
+            &format!("/api/offices/{office}/staff"),
+            &json!({"email": clerk.email, "role": "caseworker"}),
+        )
+        .await;
+    let road = extras
+        .bodies
+        .iter()
+        .find(|b| b.key == "road_authority")
+        .unwrap()
+        .id;
+    admin
+        .post_json(
+            &format!("/api/offices/{office}/bodies/{road}/members"),
+            &json!({"email": clerk.email}),
+        )
+        .await;
 }
 
 async fn join(builder: &Person, person: &Person, room_id: Uuid, role: &str) {

@@ -286,9 +286,10 @@ async fn fifty_parallel_uploads_and_writes_all_succeed() {
 #[tokio::test]
 async fn after_submission_no_document_can_be_added() {
     let app = TestApp::new().await;
-    let (_, builder, designer, room) = room_with_designer(&app).await;
+    let (office, builder, designer, room) = room_with_designer(&app).await;
     builder.sign(room.id).await;
     designer.sign(room.id).await;
+    app.confirm_identity(office, &builder).await;
     builder.submit(room.id).await;
 
     let problem = designer

@@ -49,6 +49,20 @@ async fn builder_and_designer_submit_and_the_caseworker_starts_the_check() {
     assert!(problem.detail.contains("designer"), "{}", problem.detail);
 
     designer.sign(room.id).await;
+    // The office asks for a confirmed identity by default: the builder is
+    // told how to get one, and submits once the office has checked it.
+    let problem = builder
+        .post(&format!("/api/rooms/{}/submit", room.id))
+        .await
+        .expect_status(StatusCode::FORBIDDEN)
+        .problem();
+    assert_eq!(problem.code, "identity_required");
+    assert!(
+        problem.detail.contains("identity document"),
+        "{}",
+        problem.detail
+    );
+    app.confirm_identity(office, &builder).await;
     let submitted: RoomView = builder
         .post(&format!("/api/rooms/{}/submit", room.id))
         .await
@@ -105,6 +119,7 @@ async fn every_step_is_in_the_event_log_in_order() {
         .expect_status(StatusCode::CREATED);
     builder.sign(room.id).await;
     designer.sign(room.id).await;
+    app.confirm_identity(office, &builder).await;
     builder.submit(room.id).await;
     caseworker
         .post(&format!("/api/rooms/{}/check", room.id))
@@ -181,9 +196,10 @@ async fn an_upload_after_signing_withdraws_the_signatures_visibly() {
 #[tokio::test]
 async fn a_double_click_on_submit_submits_once() {
     let app = TestApp::new().await;
-    let (_, builder, designer, room) = room_with_designer(&app).await;
+    let (office, builder, designer, room) = room_with_designer(&app).await;
     builder.sign(room.id).await;
     designer.sign(room.id).await;
+    app.confirm_identity(office, &builder).await;
 
     let path = format!("/api/rooms/{}/submit", room.id);
     let (first, second) = tokio::join!(builder.post(&path), builder.post(&path));
@@ -294,6 +310,7 @@ async fn the_queue_is_ordered_by_the_next_deadline_with_its_rule() {
     let (office, builder, designer, first) = room_with_designer(&app).await;
     let second = builder.create_room(office).await;
     builder.invite(second.id, &designer, "designer").await;
+    app.confirm_identity(office, &builder).await;
     for room in [&first, &second] {
         builder.sign(room.id).await;
         designer.sign(room.id).await;

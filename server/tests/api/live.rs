@@ -358,11 +358,13 @@ async fn an_office_only_entry_never_reaches_an_applicants_socket() {
     let app = TestApp::new().await;
     let (office, builder, designer, _) = room_with_designer(&app).await;
     let caseworker = app.caseworker(office, "Erika Sachbearbeiterin").await;
+    let admin = app.office_admin(office, "Anna Admin").await;
     let parties = Parties {
         builder: &builder,
         designer: &designer,
         others: &[],
         caseworker: &caseworker,
+        admin: &admin,
     };
     let (room, _) = parties.submitted(office).await;
     let mut socket = connect(&app, &builder).await;

@@ -17,6 +17,7 @@ mod memory;
 mod messages;
 mod notifications;
 mod offices;
+mod organisations;
 mod procedure;
 mod procedure_types;
 mod record;

@@ -39,11 +39,13 @@ impl Cast {
         let nature = app
             .body_member(office, "nature_conservation", "Nora Natur")
             .await;
+        let admin = app.office_admin(office, "Anna Admin").await;
         let parties = Parties {
             builder: &builder,
             designer: &designer,
             others: &[],
             caseworker: &caseworker,
+            admin: &admin,
         };
         let (room, plan) = parties.in_review(office).await;
         let bodies = server::repo::procedure::bodies(&app.app.db.read, office)
@@ -716,11 +718,13 @@ async fn a_closed_room_keeps_its_messages_but_takes_no_new_ones() {
     let builder = app.register("Bea Builder").await;
     let designer = app.register("Dana Designer").await;
     let caseworker = app.caseworker(office, "Carla Caseworker").await;
+    let admin = app.office_admin(office, "Anna Admin").await;
     let parties = Parties {
         builder: &builder,
         designer: &designer,
         others: &[],
         caseworker: &caseworker,
+        admin: &admin,
     };
     let (room, _) = parties.in_review(office).await;
     let threads = format!("/api/rooms/{}/threads", room.id);

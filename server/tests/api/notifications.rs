@@ -243,6 +243,7 @@ async fn submitted_room(app: &TestApp) -> (uuid::Uuid, RoomView, DateTime<Utc>) 
     let (office, builder, designer, room) = room_with_designer(app).await;
     builder.sign(room.id).await;
     designer.sign(room.id).await;
+    app.confirm_identity(office, &builder).await;
     let room = builder.submit(room.id).await;
     let check = room
         .deadlines

@@ -23,6 +23,7 @@ async fn a_caseworker_of_another_office_sees_nothing_of_this_one() {
         .expect_status(StatusCode::CREATED);
     builder.sign(room.id).await;
     designer.sign(room.id).await;
+    app.confirm_identity(office_a, &builder).await;
     builder.submit(room.id).await;
 
     let our_queue: Vec<QueueItem> = ours.get("/api/queue").await.json();
@@ -54,6 +55,7 @@ async fn an_office_admin_does_not_work_cases() {
         .await;
     builder.sign(room.id).await;
     designer.sign(room.id).await;
+    confirm_identity(&admin, office, &builder).await;
     builder.submit(room.id).await;
 
     let me: Me = admin.get("/api/me").await.json();

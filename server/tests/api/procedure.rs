@@ -18,6 +18,7 @@ struct Cast {
     builder: Person,
     designer: Person,
     caseworker: Person,
+    admin: Person,
     fire: Person,
     municipality: Person,
     bodies: Vec<BodyView>,
@@ -30,6 +31,7 @@ impl Cast {
         let builder = app.register("Bea Builder").await;
         let designer = app.register("Dana Designer").await;
         let caseworker = app.caseworker(office, "Carla Caseworker").await;
+        let admin = app.office_admin(office, "Anna Admin").await;
         let fire = app
             .body_member(office, "fire_protection", "Frieda Feuerwehr")
             .await;
@@ -45,6 +47,7 @@ impl Cast {
             builder,
             designer,
             caseworker,
+            admin,
             fire,
             municipality,
             bodies,
@@ -57,6 +60,7 @@ impl Cast {
             designer: &self.designer,
             others: &[],
             caseworker: &self.caseworker,
+            admin: &self.admin,
         }
     }
 
@@ -343,7 +347,9 @@ async fn a_complete_procedure_runs_from_submission_to_closing() {
             .succ_opt()
             .unwrap()
     );
-    // A second retrieval changes nothing.
+    // A second retrieval changes nothing. The designer, too, retrieves the
+    // notice only with a confirmed identity, as the office asks by default.
+    confirm_identity(&cast.admin, cast.office, &cast.designer).await;
     cast.designer
         .get(&format!(
             "/api/rooms/{}/documents/{notice}/content",

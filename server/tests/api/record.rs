@@ -116,11 +116,13 @@ async fn the_office_exports_a_record_whose_manifest_holds_every_files_hash() {
     let builder = app.register("Bea Builder").await;
     let designer = app.register("Dana Designer").await;
     let caseworker = app.caseworker(office, "Carla Caseworker").await;
+    let admin = app.office_admin(office, "Anna Admin").await;
     let parties = Parties {
         builder: &builder,
         designer: &designer,
         others: &[],
         caseworker: &caseworker,
+        admin: &admin,
     };
     let (room, _) = parties.checking(office).await;
     let answer = caseworker

@@ -168,15 +168,31 @@ impl TestApp {
         self.login(&email, name).await
     }
 
-    /// Registers an account, makes it the operator's and logs it in again.
+    /// Creates the operator's account on the command line, as an installer
+    /// would, and logs it in.
     pub async fn operator(&self, name: &str) -> Person {
-        let person = self.register(name).await;
-        sqlx::query("UPDATE users SET is_operator = 1 WHERE id = $1")
-            .bind(person.id.to_string())
-            .execute(&self.app.db.write)
+        let email = official_email(name);
+        let person = server::cli::NewPerson {
+            email: &email,
+            display_name: name,
+            password: Some(PASSWORD.into()),
+        };
+        server::cli::create_operator(&self.config, &person)
             .await
             .unwrap();
-        person
+        self.login(&email, name).await
+    }
+
+    /// Creates an admin of `office` and logs them in.
+    pub async fn office_admin(&self, office: Uuid, name: &str) -> Person {
+        self.staff(office, name, OfficeRole::OfficeAdmin).await
+    }
+
+    /// Has `person`'s identity confirmed in person by a new admin of `office`,
+    /// through the API, as the office would before they submit.
+    pub async fn confirm_identity(&self, office: Uuid, person: &Person) {
+        let admin = self.office_admin(office, "Ida Identitaet").await;
+        confirm_identity(&admin, office, person).await;
     }
 
     /// Creates a member of one of the office's consulted bodies (by key,
@@ -505,6 +521,9 @@ pub struct Parties<'a> {
     /// Further applicants invited as `other_applicant`.
     pub others: &'a [&'a Person],
     pub caseworker: &'a Person,
+    /// An admin of the office, who confirms the builder's identity before
+    /// submission as the office's default rule asks.
+    pub admin: &'a Person,
 }
 
 impl Parties<'_> {
@@ -531,6 +550,7 @@ impl Parties<'_> {
             .json();
         self.builder.sign(room.id).await;
         self.designer.sign(room.id).await;
+        confirm_identity(self.admin, office, self.builder).await;
         (self.builder.submit(room.id).await, plan.id)
     }
 
@@ -553,6 +573,19 @@ impl Parties<'_> {
             .await;
         (room, plan)
     }
+}
+
+/// The office admin confirms `person`'s identity with an identity card, through
+/// the API; the record it answers.
+pub async fn confirm_identity(admin: &Person, office: Uuid, person: &Person) -> IdentityConfirmed {
+    admin
+        .post_json(
+            &format!("/api/offices/{office}/identity-confirmations"),
+            &json!({"email": person.email, "document_type": "id_card"}),
+        )
+        .await
+        .expect_status(StatusCode::OK)
+        .json()
 }
 
 /// The caseworker uploads a notice (a real PDF); its version id.

@@ -574,7 +574,7 @@ async fn the_room_quota_counts_stored_versions_and_uploads_on_their_way() {
 #[tokio::test]
 async fn after_submission_an_upload_begun_before_is_not_completed() {
     let app = chunked_app().await;
-    let (_, builder, designer, room) = room_with_designer(&app).await;
+    let (office, builder, designer, room) = room_with_designer(&app).await;
     builder
         .upload(
             room.id,
@@ -597,6 +597,7 @@ async fn after_submission_an_upload_begun_before_is_not_completed() {
     send_rest(&builder, room.id, upload.id, &bytes, 0).await;
     builder.sign(room.id).await;
     designer.sign(room.id).await;
+    app.confirm_identity(office, &builder).await;
     builder.submit(room.id).await;
     let problem = complete(&builder, room.id, upload.id)
         .await

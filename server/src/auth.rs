@@ -330,6 +330,8 @@ pub fn spawn_sweep(app: App) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(std::time::Duration::from_secs(3600));
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first sweep waits an hour: nothing is urgent about it.
+        ticks.tick().await;
         loop {
             tokio::select! {
                 () = app.shutdown.cancelled() => break,

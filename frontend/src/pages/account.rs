@@ -7,13 +7,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use shared::{IdentityMethod, Me, SessionView};
+use shared::{IdentityDocument, IdentityMethod, Me, SessionView};
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::components::{ErrorMessage, Field, Loading, RequireLogin, page_title, use_announcer};
 use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels;
 use crate::session::use_session;
 
 /// The length the server asks of a new password.
@@ -82,13 +83,16 @@ fn TrustLevel(me: Me) -> impl IntoView {
                 .map(|actor| actor.display_name)
                 .unwrap_or_default();
             let text = move || {
-                let date = format::date_time(i18n.get_locale(), &at);
+                let locale = i18n.get_locale();
+                let date = format::date_time(locale, &at);
                 match identity.method {
                     IdentityMethod::InPerson => t_string!(
                         i18n,
                         account.identity_in_person,
                         date = date,
-                        document = document.clone(),
+                        document = IdentityDocument::parse(&document)
+                            .map(|d| labels::identity_document(locale, d))
+                            .unwrap_or_else(|| document.clone()),
                         by = by.clone()
                     )
                     .to_string(),

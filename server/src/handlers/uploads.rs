@@ -430,6 +430,10 @@ pub fn spawn_sweep(app: App) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first tick is at once; the first sweep waits one interval, so
+        // that it never races the first requests of a starting server (a
+        // test's upload with no idle time was swept under its feet).
+        ticks.tick().await;
         loop {
             tokio::select! {
                 () = app.shutdown.cancelled() => break,

@@ -171,7 +171,8 @@ pub async fn part_keys(db: &AnyPool, upload_id: Uuid) -> Result<Vec<String>, sql
 /// (whose objects the caller removes); `false` if it was completed already.
 pub async fn claim(tx: &mut Tx, upload_id: Uuid, version_id: Uuid) -> Result<bool, sqlx::Error> {
     let claimed = sqlx::query(
-        "UPDATE uploads SET version_id = $1, touched_at = $2          WHERE id = $3 AND version_id IS NULL",
+        "UPDATE uploads SET version_id = $1, touched_at = $2 \
+         WHERE id = $3 AND version_id IS NULL",
     )
     .bind(version_id.to_string())
     .bind(db::to_millis(db::now()))

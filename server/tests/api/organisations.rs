@@ -509,7 +509,11 @@ async fn the_operator_adds_an_office_and_sees_nothing_inside_it() {
     let problem = operator
         .post_json(
             "/api/operator/offices",
-            &json!({"name": "Bauamt Usedom", "state": "XX", "first_admin_email": first_admin.email}),
+            &json!({
+                "name": "Bauamt Usedom",
+                "state": "XX",
+                "first_admin_email": first_admin.email,
+            }),
         )
         .await
         .expect_status(StatusCode::UNPROCESSABLE_ENTITY)

@@ -93,7 +93,18 @@ test('builder, designer and caseworker take an application from draft to the com
     await act.signs(designerPage);
     await check.seesSignatureOf(builderPage, designer.name);
     await act.signs(builderPage);
+    // The office asks for a confirmed identity before submitting: the room
+    // says so, and how, where the button would be.
+    await expect(builderPage.getByRole('note')).toContainText(
+      'Dieses Bauamt verlangt vor dem Einreichen eine bestätigte Identität.',
+    );
+    await expect(find.button(builderPage, 'Antrag einreichen')).toHaveCount(0);
+    await check.passesAccessibilityCheck(builderPage, 'the room asking for a confirmed identity');
     await act.hasIdentityConfirmed(builder.email);
+    // Back from the office, the builder reloads the room; from here on the
+    // page stays open and follows the room live.
+    await builderPage.reload();
+    await check.keepsPageOpen(builderPage);
     await act.submitsApplication(builderPage);
     await check.seesStatus(designerPage, 'Eingereicht');
   });

@@ -86,6 +86,8 @@ test('a procedure runs from submission to the delivered notice and the closed ro
     await check.seesSignatureOf(builderPage, designer.name);
     await act.signs(builderPage);
     await act.hasIdentityConfirmed(builder.email);
+    // Back from the office, the builder reloads the room to submit.
+    await builderPage.reload();
     await act.submitsApplication(builderPage);
   });
 
@@ -216,6 +218,18 @@ test('a procedure runs from submission to the delivered notice and the closed ro
     await check.seesStatus(office, 'Entschieden');
     const decision = office.getByRole('region', { name: 'Entscheidung', exact: true });
     await expect(decision.getByText('aus der Stellungnahme von Brandschutzdienststelle')).toHaveCount(2);
+  });
+
+  await test.step('the designer, not confirmed, is told how to get the notice', async () => {
+    await check.seesStatus(designerPage, 'Entschieden');
+    const decision = designerPage.getByRole('region', { name: 'Entscheidung', exact: true });
+    await expect(decision.getByRole('note')).toContainText(
+      'Dieses Bauamt gibt den Bescheid nur mit bestätigter Identität heraus.',
+    );
+    await expect(find.link(designerPage, 'Bescheid öffnen')).toHaveCount(0);
+    await expect(decision.getByText('Gebührenbescheid.pdf')).toBeVisible();
+    await expect(decision.getByRole('link', { name: 'Gebührenbescheid.pdf' })).toHaveCount(0);
+    await check.passesAccessibilityCheck(designerPage, 'the decision withheld from the designer');
   });
 
   await test.step('the builder retrieves the notice, which records its delivery', async () => {

@@ -538,6 +538,11 @@ pub struct RoomView {
     pub decision: Option<DecisionView>,
     /// What the caller may do now; the interface shows exactly these buttons.
     pub allowed: Vec<RoomAction>,
+    /// The actions this office reserves for confirmed identities that the
+    /// caller, an applicant whose identity is not confirmed, cannot take yet;
+    /// the page says how to get confirmed where the button would be. Empty
+    /// for everyone else.
+    pub identity_needed_for: Vec<ApplicantAction>,
     /// The sequence number of the newest event this view includes.
     pub last_seq: i64,
 }

@@ -537,8 +537,28 @@ pub fn check_trust(
     ))
 }
 
+/// The actions of `required_for` that an applicant of `trust` cannot take
+/// yet, for the room page to say so before the click. Nobody but an
+/// applicant takes these actions, so for everyone else the list is empty.
+pub fn identity_needed_for(
+    role: RoomRole,
+    required_for: &[ApplicantAction],
+    trust: Trust,
+) -> Vec<ApplicantAction> {
+    if !role.is_applicant() {
+        return Vec::new();
+    }
+    ApplicantAction::ALL
+        .into_iter()
+        .filter(|action| check_trust(*action, required_for, trust).is_err())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use RoomAction::*;
+    use RoomRole::*;
 
     #[test]
     fn an_action_the_office_requires_identity_for_is_refused_below_a_confirmed_identity() {
@@ -567,9 +587,21 @@ mod tests {
             Ok(())
         );
     }
-    use super::*;
-    use RoomAction::*;
-    use RoomRole::*;
+
+    #[test]
+    fn the_room_names_to_an_unconfirmed_applicant_what_waits_for_the_identity() {
+        let required = [ApplicantAction::Submit];
+        for role in [Builder, Designer, OtherApplicant] {
+            assert_eq!(
+                identity_needed_for(role, &required, Trust::EmailConfirmed),
+                vec![ApplicantAction::Submit]
+            );
+            assert!(identity_needed_for(role, &required, Trust::IdentityConfirmed).is_empty());
+        }
+        for role in [Caseworker, ConsultedBody] {
+            assert!(identity_needed_for(role, &required, Trust::Registered).is_empty());
+        }
+    }
 
     fn facts(role: RoomRole, status: RoomStatus) -> RoomFacts {
         RoomFacts {

@@ -134,12 +134,8 @@ pub fn office_refusal(refusal: OfficeRefusal) -> ApiError {
 }
 
 /// Asks the policy whether the caller's trust level suffices for an
-/// applicant's `action` in the room's office.
-///
-/// FIXME: the room view's allowed actions do not ask this rule yet, so the
-/// submit button shows to an unconfirmed builder and the refusal (with how
-/// to get confirmed) comes on the click; saying it beforehand needs the
-/// office's rule and the caller's trust in `room_view`.
+/// applicant's `action` in the room's office. The room view names the same
+/// actions beforehand (`RoomView::identity_needed_for`).
 pub async fn authorize_trust(
     app: &App,
     user: &CurrentUser,

@@ -902,6 +902,13 @@ pub async fn view(db: &AnyPool, ctx: &RoomContext, user_id: Uuid) -> Result<Room
         statement_requests,
         decision: decision_view,
         allowed: policy::allowed(&facts),
+        identity_needed_for: policy::identity_needed_for(
+            ctx.role,
+            &super::organisations::identity_required_for(db, room.office_id())
+                .await?
+                .unwrap_or_default(),
+            super::organisations::trust(db, user_id).await?,
+        ),
         last_seq: room.last_seq,
     })
 }

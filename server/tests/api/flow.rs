@@ -49,8 +49,15 @@ async fn builder_and_designer_submit_and_the_caseworker_starts_the_check() {
     assert!(problem.detail.contains("designer"), "{}", problem.detail);
 
     designer.sign(room.id).await;
-    // The office asks for a confirmed identity by default: the builder is
-    // told how to get one, and submits once the office has checked it.
+    // The office asks for a confirmed identity by default: the room says so
+    // before the click, the click is refused with how to get one, and the
+    // builder submits once the office has checked it.
+    let unconfirmed = builder.room(room.id).await;
+    assert!(unconfirmed.allowed.contains(&RoomAction::Submit));
+    assert_eq!(
+        unconfirmed.identity_needed_for,
+        [ApplicantAction::Submit, ApplicantAction::RetrieveNotice]
+    );
     let problem = builder
         .post(&format!("/api/rooms/{}/submit", room.id))
         .await
@@ -63,6 +70,7 @@ async fn builder_and_designer_submit_and_the_caseworker_starts_the_check() {
         problem.detail
     );
     app.confirm_identity(office, &builder).await;
+    assert!(builder.room(room.id).await.identity_needed_for.is_empty());
     let submitted: RoomView = builder
         .post(&format!("/api/rooms/{}/submit", room.id))
         .await

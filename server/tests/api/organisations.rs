@@ -335,6 +335,7 @@ async fn without_the_rule_an_unconfirmed_builder_submits_and_retrieves_the_notic
     let (_, builder, designer, room) = room_in(app, offices.office).await;
     builder.sign(room.id).await;
     designer.sign(room.id).await;
+    assert!(builder.room(room.id).await.identity_needed_for.is_empty());
     let submitted = builder.submit(room.id).await;
     assert_eq!(submitted.status, RoomStatus::Submitted);
     let me: Me = builder.get("/api/me").await.json();
@@ -365,7 +366,21 @@ async fn an_unconfirmed_applicant_is_told_how_to_get_confirmed_before_retrieving
         .await;
     let content = format!("/api/rooms/{}/documents/{notice}/content", room.id);
 
-    // The designer's identity was never confirmed; the builder's was.
+    // The designer's identity was never confirmed; the builder's was. The
+    // room tells the designer before the click; the office is never asked.
+    let designers_room = designer.room(room.id).await;
+    assert_eq!(
+        designers_room.identity_needed_for,
+        [ApplicantAction::Submit, ApplicantAction::RetrieveNotice]
+    );
+    assert!(builder.room(room.id).await.identity_needed_for.is_empty());
+    assert!(
+        caseworker
+            .room(room.id)
+            .await
+            .identity_needed_for
+            .is_empty()
+    );
     let problem = designer
         .get(&content)
         .await

@@ -5,12 +5,13 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::{
-    DecisionCondition, DecisionOutcome, DecisionRequest, DocumentCategory, FeeInput, RoomAction,
+    ApplicantAction, DecisionCondition, DecisionOutcome, DecisionRequest, DocumentCategory,
+    FeeInput, RoomAction,
 };
 use uuid::Uuid;
 
 use super::procedure::lines;
-use super::use_room;
+use super::{IdentityNeeded, use_room};
 use crate::api::{self, ApiError};
 use crate::components::ErrorMessage;
 use crate::format;
@@ -314,6 +315,11 @@ fn DecisionShown() -> impl IntoView {
     let shown = move || {
         let locale = i18n.get_locale();
         room.view.with(|r| {
+            // The office may keep the notices from an applicant whose
+            // identity is not confirmed: then the page says how to get there.
+            let withheld = r
+                .identity_needed_for
+                .contains(&ApplicantAction::RetrieveNotice);
             r.decision.clone().map(|d| {
                 let date = format::date_time(locale, &d.decided_at);
                 let name = d.decided_by.display_name.clone();
@@ -341,9 +347,17 @@ fn DecisionShown() -> impl IntoView {
                     view! {
                         <p>
                             {t_string!(i18n, decision.fee, amount)} " (" {paid} ") · "
-                            <a href=fee.notice.download_url.clone() download=fee.notice.file_name.clone()>
-                                {fee.notice.file_name.clone()}
-                            </a>
+                            {if withheld {
+                                fee.notice.file_name.clone().into_any()
+                            } else {
+                                view! {
+                                    <a href=fee.notice.download_url.clone()
+                                        download=fee.notice.file_name.clone()>
+                                        {fee.notice.file_name.clone()}
+                                    </a>
+                                }
+                                .into_any()
+                            }}
                         </p>
                     }
                 });
@@ -364,12 +378,20 @@ fn DecisionShown() -> impl IntoView {
                         <h3>{t!(i18n, decision.conditions)}</h3>
                         <ol class="conditions">{conditions}</ol>
                     })}
-                    <p>
-                        <a class="button primary" href=d.notice.download_url.clone()
-                            download=d.notice.file_name.clone()>
-                            {t!(i18n, decision.notice_link)}
-                        </a>
-                    </p>
+                    {if withheld {
+                        let reason = t_string!(i18n, decision.identity_for_notice).to_string();
+                        view! { <IdentityNeeded reason/> }.into_any()
+                    } else {
+                        view! {
+                            <p>
+                                <a class="button primary" href=d.notice.download_url.clone()
+                                    download=d.notice.file_name.clone()>
+                                    {t!(i18n, decision.notice_link)}
+                                </a>
+                            </p>
+                        }
+                        .into_any()
+                    }}
                     {fee}
                     <FeePayment/>
                     <p class="meta">{delivery}</p>

@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::{RoomAction, RoomEvent, RoomView};
+use shared::{ApplicantAction, RoomAction, RoomEvent, RoomView};
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
@@ -66,6 +66,13 @@ impl RoomContext {
     /// Whether the server lets the caller do `action` now (tracked).
     fn allows(self, action: RoomAction) -> bool {
         self.view.with(|room| room.allowed.contains(&action))
+    }
+
+    /// Whether the office keeps `action` from the caller until their
+    /// identity is confirmed (tracked).
+    fn needs_identity_for(self, action: ApplicantAction) -> bool {
+        self.view
+            .with(|room| room.identity_needed_for.contains(&action))
     }
 
     /// Shows `room` unless a newer state is shown already (answers can
@@ -404,5 +411,19 @@ impl RoomContext {
             }
             busy.set(false);
         });
+    }
+}
+
+/// Where a button would be that the office keeps from an applicant whose
+/// identity is not confirmed: what is asked (`reason`) and how to get there.
+#[component]
+fn IdentityNeeded(reason: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="message warning identity-needed" role="note">
+            <p><strong>{reason}</strong></p>
+            <p>{t!(i18n, room.identity_how)}</p>
+            <p><A href="/account">{t!(i18n, room.identity_account)}</A></p>
+        </div>
     }
 }

@@ -3,9 +3,9 @@
 //! lists its action.
 
 use leptos::prelude::*;
-use shared::{RoomAction, RoomRole, RoomStatus};
+use shared::{ApplicantAction, RoomAction, RoomRole, RoomStatus};
 
-use super::use_room;
+use super::{IdentityNeeded, use_room};
 use crate::api::{self, ApiError};
 use crate::components::ErrorMessage;
 use crate::format;
@@ -112,11 +112,15 @@ pub fn Actions() -> impl IntoView {
         let done = t_string!(i18n, room.check_started).to_string();
         room.run_action(busy, error, done, "room-title", api::start_check);
     };
-    let can_submit = move || room.allows(RoomAction::Submit);
+    // The office may keep the submission from an applicant whose identity
+    // is not confirmed: then the page says so where the button would be.
+    let may_submit = move || room.allows(RoomAction::Submit);
+    let needs_identity = move || may_submit() && room.needs_identity_for(ApplicantAction::Submit);
+    let can_submit = move || may_submit() && !needs_identity();
     let can_check = move || room.allows(RoomAction::StartCheck);
     // In a draft the applicants see why they cannot submit yet.
     let waiting_for_signatures = move || {
-        !can_submit()
+        !may_submit()
             && room
                 .view
                 .with(|r| r.status == RoomStatus::Draft && r.my_role.is_applicant())
@@ -141,7 +145,7 @@ pub fn Actions() -> impl IntoView {
 
     view! {
         <Show when=move || {
-            can_submit() || can_check() || waiting_for_signatures() || has_missing_documents()
+            may_submit() || can_check() || waiting_for_signatures() || has_missing_documents()
                 || error.get().is_some()
         }>
             <section class="card actions" aria-labelledby="actions-heading">
@@ -160,6 +164,9 @@ pub fn Actions() -> impl IntoView {
                 </Show>
                 <Show when=waiting_for_signatures>
                     <p class="hint">{t!(i18n, room.submit_needs)}</p>
+                </Show>
+                <Show when=needs_identity>
+                    <IdentityNeeded reason=t_string!(i18n, room.identity_for_submit).to_string()/>
                 </Show>
                 <ErrorMessage error/>
                 <div class="buttons">

@@ -1,5 +1,5 @@
 // The office admin manages the office's people: adds a caseworker who has
-// registered, and confirms a builder's identity after checking a passport,
+// registered and removes them again after a question, and confirms a builder's identity after checking a passport,
 // which the builder then sees beside their name. The operator adds an
 // office with its first admin and sees nothing inside it.
 
@@ -33,7 +33,7 @@ async function registered(...people: act.Person[]): Promise<void> {
   }
 }
 
-test('the office admin adds a caseworker and confirms a builder’s identity', async ({
+test('the office admin adds and removes a caseworker and confirms a builder’s identity', async ({
   browser,
   page,
 }) => {
@@ -57,6 +57,24 @@ test('the office admin adds a caseworker and confirms a builder’s identity', a
     await expect(find.announcer(page)).toHaveText(`${caseworker.name} gehört jetzt zum Amt.`);
     const row = page.getByRole('row').filter({ hasText: caseworker.email });
     await expect(row).toContainText('Sachbearbeitung');
+  });
+
+  await test.step('removing the caseworker asks first, and a no keeps them', async () => {
+    const row = page.getByRole('row').filter({ hasText: caseworker.email });
+    const remove = find.button(page, `${caseworker.name} entfernen`);
+    let question = '';
+    page.once('dialog', (dialog) => {
+      question = dialog.message();
+      void dialog.dismiss();
+    });
+    await remove.click();
+    expect(question).toContain('aus dem Amt entfernen?');
+    await expect(row).toBeVisible();
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await remove.click();
+    await expect(find.announcer(page)).toHaveText(`${caseworker.name} gehört nicht mehr zum Amt.`);
+    await expect(row).toHaveCount(0);
   });
 
   await test.step('an address nobody registered with is refused in words', async () => {

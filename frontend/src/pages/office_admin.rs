@@ -163,11 +163,7 @@ fn StaffSection(office_id: Uuid) -> impl IntoView {
 }
 
 /// One person of the staff, with the buttons that change their role or
-/// take them off the staff.
-///
-/// FIXME: removing takes effect on the click, without a confirming step;
-/// a mistaken removal is undone by adding the person again (the server
-/// keeps the last admin whatever happens).
+/// take them off the staff (after a question: they lose every room at once).
 #[component]
 fn StaffRow(
     office_id: Uuid,
@@ -203,6 +199,11 @@ fn StaffRow(
     let remove = {
         let name = name.clone();
         move |_| {
+            let question =
+                t_string!(i18n, office_admin.remove_staff_confirm, name = name.clone()).to_string();
+            if !window().confirm_with_message(&question).unwrap_or(false) {
+                return;
+            }
             let name = name.clone();
             error.set(None);
             spawn_local(async move {
@@ -501,6 +502,16 @@ fn BodyCard(office_id: Uuid, body: OfficeBody, changed: Callback<()>) -> impl In
                     let name = name.clone();
                     move |_| {
                         let (name, body) = (name.clone(), body.clone());
+                        let question = t_string!(
+                            i18n,
+                            office_admin.remove_member_confirm,
+                            name = name.clone(),
+                            body = body.clone()
+                        )
+                        .to_string();
+                        if !window().confirm_with_message(&question).unwrap_or(false) {
+                            return;
+                        }
                         error.set(None);
                         spawn_local(async move {
                             match api::remove_body_member(office_id, body_id, user_id).await {

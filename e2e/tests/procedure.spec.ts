@@ -229,12 +229,16 @@ test('a procedure runs from submission to the delivered notice and the closed ro
     await expect(find.link(designerPage, 'Bescheid öffnen')).toHaveCount(0);
     await expect(decision.getByText('Gebührenbescheid.pdf')).toBeVisible();
     await expect(decision.getByRole('link', { name: 'Gebührenbescheid.pdf' })).toHaveCount(0);
+    // Nor does the list of documents offer the notices for download.
+    await expect(find.downloadLink(designerPage, 'Baugenehmigung.pdf')).toHaveCount(0);
+    await expect(designerPage.getByText('nur mit bestätigter Identität').first()).toBeVisible();
     await check.passesAccessibilityCheck(designerPage, 'the decision withheld from the designer');
   });
 
   await test.step('the builder retrieves the notice, which records its delivery', async () => {
     await check.seesStatus(builderPage, 'Entschieden');
     await check.passesAccessibilityCheck(builderPage, 'the decision for the builder');
+    await expect(find.downloadLink(builderPage, 'Baugenehmigung.pdf')).toBeVisible();
     const download = builderPage.waitForEvent('download');
     await find.link(builderPage, 'Bescheid öffnen').click();
     await download;

@@ -2,7 +2,7 @@
 //! a way to add a new version (see `uploads.rs` for the sending).
 
 use leptos::prelude::*;
-use shared::{DocumentCategory, DocumentView, RoomAction};
+use shared::{ApplicantAction, DocumentCategory, DocumentView, RoomAction};
 
 use super::uploads::NewVersion;
 use super::use_room;
@@ -90,8 +90,14 @@ fn Document(document: DocumentView) -> impl IntoView {
         .map(|v| v.file_name.clone())
         .unwrap_or_default();
     let versions = document.versions.clone();
+    // The office may keep its notices from an applicant whose identity is
+    // not confirmed; the decision says how to get them.
+    let withheld = move || {
+        document.category.is_office() && room.needs_identity_for(ApplicantAction::RetrieveNotice)
+    };
     let rows = move || {
         let locale = i18n.get_locale();
+        let withheld = withheld();
         versions
             .iter()
             .rev()
@@ -104,11 +110,24 @@ fn Document(document: DocumentView) -> impl IntoView {
                 view! {
                     <li>
                         <span class="version">{t_string!(i18n, documents.version, version)}</span>
-                        <a href=v.download_url.clone() download=v.file_name.clone()>
-                            {v.file_name.clone()}
-                        </a>
-                        <span class="meta">{size} " · " {by}</span>
-                        <Preview version=v.clone()/>
+                        {if withheld {
+                            view! {
+                                {v.file_name.clone()}
+                                <span class="meta">
+                                    {size} " · " {by} " · " {t!(i18n, documents.identity_needed)}
+                                </span>
+                            }
+                            .into_any()
+                        } else {
+                            view! {
+                                <a href=v.download_url.clone() download=v.file_name.clone()>
+                                    {v.file_name.clone()}
+                                </a>
+                                <span class="meta">{size} " · " {by}</span>
+                                <Preview version=v.clone()/>
+                            }
+                            .into_any()
+                        }}
                     </li>
                 }
             })

@@ -416,6 +416,9 @@ impl RoomContext {
 
 /// Where a button would be that the office keeps from an applicant whose
 /// identity is not confirmed: what is asked (`reason`) and how to get there.
+/// A confirmation at the office belongs to the account, not to the room, so
+/// it is not in the room's event log: the open page learns of it with the
+/// next reload or room event, and the text asks for the reload.
 #[component]
 fn IdentityNeeded(reason: String) -> impl IntoView {
     let i18n = use_i18n();

@@ -462,14 +462,29 @@ async fn the_check_stands_still_while_the_applicants_supply_missing_items() {
     let check = &room.deadlines[0];
     assert_eq!(check.kind, DeadlineKind::CompletenessCheck);
     assert!(
-        check.due_date >= before + chrono::Duration::days(10),
-        "{check:?}"
-    );
-    assert!(
         check.rule_en.contains("clock stopped for 10 days"),
         "{}",
         check.rule_en
     );
+    // The rule names its dates in order: the start, the end as counted, the
+    // end after the pause, and any move off a weekend or holiday. The pause
+    // lengthens the counted end (§ 193 BGB moves only the final one), so the
+    // due date is the counted end plus ten days, or the working day after.
+    let dates = dates_in(&check.rule_en);
+    let (counted, paused) = (dates[1], dates[2]);
+    assert_eq!(paused, counted + chrono::Duration::days(10), "{check:?}");
+    assert_eq!(check.due_date, *dates.last().unwrap(), "{check:?}");
+    assert!(
+        check.due_date >= paused && check.due_date > before,
+        "{check:?}"
+    );
+}
+
+/// The ISO dates in a deadline's English explanation, in order.
+fn dates_in(rule: &str) -> Vec<chrono::NaiveDate> {
+    rule.split(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .filter_map(|word| chrono::NaiveDate::parse_from_str(word, "%Y-%m-%d").ok())
+        .collect()
 }
 
 #[tokio::test]

@@ -29,7 +29,7 @@ use uuid::Uuid;
 use crate::app::App;
 use crate::auth::CurrentUser;
 use crate::domain::policy::office::{self as office_policy, OfficeAction, OfficeRefusal};
-use crate::domain::policy::{self, Refusal, Trust};
+use crate::domain::policy::{self, Refusal};
 use crate::error::{ApiError, ApiResult};
 use crate::repo::rooms::{self as room_repo, RoomContext};
 
@@ -142,10 +142,8 @@ pub async fn authorize_trust(
     ctx: &RoomContext,
     action: shared::ApplicantAction,
 ) -> ApiResult<()> {
-    let office_id = ctx.room.office_id();
-    let required = crate::repo::organisations::identity_required_for(&app.db.read, office_id)
-        .await?
-        .unwrap_or_default();
-    let trust: Trust = crate::repo::organisations::trust(&app.db.read, user.id).await?;
+    let (required, trust) =
+        crate::repo::organisations::trust_facts(&app.db.read, ctx.room.office_id(), user.id)
+            .await?;
     policy::check_trust(action, &required, trust).map_err(refusal)
 }

@@ -50,6 +50,20 @@ pub async fn trust(db: &AnyPool, user_id: Uuid) -> Result<Trust, sqlx::Error> {
     })
 }
 
+/// The two facts `policy::check_trust` decides on: which applicant actions
+/// the office reserves to confirmed identities (none for an office without
+/// the setting) and how far the person is trusted.
+pub async fn trust_facts(
+    db: &AnyPool,
+    office_id: Uuid,
+    user_id: Uuid,
+) -> Result<(Vec<ApplicantAction>, Trust), sqlx::Error> {
+    let required = identity_required_for(db, office_id)
+        .await?
+        .unwrap_or_default();
+    Ok((required, trust(db, user_id).await?))
+}
+
 /// Records that `admin_id` checked a `document` of the account's holder in
 /// person, now. A newer confirmation replaces an older one (of either method):
 /// the columns hold the one that stands.

@@ -902,13 +902,11 @@ pub async fn view(db: &AnyPool, ctx: &RoomContext, user_id: Uuid) -> Result<Room
         statement_requests,
         decision: decision_view,
         allowed: policy::allowed(&facts),
-        identity_needed_for: policy::identity_needed_for(
-            ctx.role,
-            &super::organisations::identity_required_for(db, room.office_id())
-                .await?
-                .unwrap_or_default(),
-            super::organisations::trust(db, user_id).await?,
-        ),
+        identity_needed_for: {
+            let (required, trust) =
+                super::organisations::trust_facts(db, room.office_id(), user_id).await?;
+            policy::identity_needed_for(ctx.role, &required, trust)
+        },
         last_seq: room.last_seq,
     })
 }

@@ -100,8 +100,7 @@ fn StaffSection(office_id: Uuid) -> impl IntoView {
             }
         });
     };
-    let table = move || {
-        match staff.get() {
+    let table = move || match staff.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(err)) => view! { <ErrorMessage error=RwSignal::new(Some(err))/> }.into_any(),
         Some(Ok(list)) => view! {
@@ -117,13 +116,14 @@ fn StaffSection(office_id: Uuid) -> impl IntoView {
                 <tbody>
                     {list
                         .into_iter()
-                        .map(|member| view! { <StaffRow office_id member changed error=row_error/> })
+                        .map(|member| {
+                            view! { <StaffRow office_id member changed error=row_error/> }
+                        })
                         .collect_view()}
                 </tbody>
             </table>
         }
         .into_any(),
-    }
     };
     let set_role = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);
@@ -547,7 +547,9 @@ fn BodyCard(office_id: Uuid, body: OfficeBody, changed: Callback<()>) -> impl In
     view! {
         <section class="card body" aria-labelledby=labelled_by>
             <h3 id=heading_id>{body.name}</h3>
-            <p class="hint">{move || t_string!(i18n, procedure_types.key, key = body.key.clone())}</p>
+            <p class="hint">
+                {move || t_string!(i18n, procedure_types.key, key = body.key.clone())}
+            </p>
             <Show when=move || body.consent_required>
                 <p class="hint">{t!(i18n, office_admin.consent_required)}</p>
             </Show>

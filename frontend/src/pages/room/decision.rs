@@ -151,7 +151,9 @@ fn DecisionForm() -> impl IntoView {
         .into_iter()
         .map(|o| {
             let selected = move || outcome.with(|chosen| chosen == o.as_str());
-            view! { <option value=o.as_str() selected=selected>{labels::outcome(locale, o)}</option> }
+            view! {
+                <option value=o.as_str() selected=selected>{labels::outcome(locale, o)}</option>
+            }
         })
         .collect_view()
     };
@@ -213,7 +215,10 @@ fn DecisionForm() -> impl IntoView {
                         </div>
                     </fieldset>
                 </Show>
-                <Show when=has_notice fallback=move || view! { <p class="hint">{t!(i18n, decision.no_notice)}</p> }>
+                <Show
+                    when=has_notice
+                    fallback=move || view! { <p class="hint">{t!(i18n, decision.no_notice)}</p> }
+                >
                     <div class="field">
                         <label for="decision-notice">{t!(i18n, decision.notice)}</label>
                         <select id="decision-notice" bind:value=notice>
@@ -323,21 +328,23 @@ fn DecisionShown() -> impl IntoView {
             r.decision.clone().map(|d| {
                 let date = format::date_time(locale, &d.decided_at);
                 let name = d.decided_by.display_name.clone();
-                let conditions = d
-                    .conditions
-                    .iter()
-                    .map(|c| {
-                        let from = c.body_name.clone().map(|body| {
-                            t_string!(i18n, decision.from_statement, body).to_string()
-                        });
-                        view! {
-                            <li>
-                                {c.text.clone()}
-                                {from.map(|from| view! { " " <span class="meta">"(" {from} ")"</span> })}
-                            </li>
-                        }
-                    })
-                    .collect_view();
+                let conditions =
+                    d.conditions
+                        .iter()
+                        .map(|c| {
+                            let from = c.body_name.clone().map(|body| {
+                                t_string!(i18n, decision.from_statement, body).to_string()
+                            });
+                            view! {
+                                <li>
+                                    {c.text.clone()}
+                                    {from.map(|from| {
+                                        view! { " " <span class="meta">"(" {from} ")"</span> }
+                                    })}
+                                </li>
+                            }
+                        })
+                        .collect_view();
                 let fee = d.fee.clone().map(|fee| {
                     let amount = format::euros(locale, fee.amount_cents);
                     let paid = match fee.paid {

@@ -73,7 +73,10 @@ fn CategoryGroup(
                 })}
             </h3>
             <ul class="documents">
-                {documents.into_iter().map(|document| view! { <Document document/> }).collect_view()}
+                {documents
+                    .into_iter()
+                    .map(|document| view! { <Document document/> })
+                    .collect_view()}
             </ul>
         </div>
     }

@@ -239,7 +239,11 @@ fn RoomHeader(live: Live) -> impl IntoView {
             view! {
                 <dl class="facts">
                     <dt>{t!(i18n, room.case_number)}</dt>
-                    <dd>{r.case_number.clone().unwrap_or_else(|| t_string!(i18n, room.no_case_number).to_string())}</dd>
+                    <dd>
+                        {r.case_number
+                            .clone()
+                            .unwrap_or_else(|| t_string!(i18n, room.no_case_number).to_string())}
+                    </dd>
                     <dt>{t!(i18n, room.site_address)}</dt>
                     <dd>{r.site_address.clone()}</dd>
                     <dt>{t!(i18n, room.office)}</dt>

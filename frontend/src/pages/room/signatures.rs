@@ -48,7 +48,9 @@ pub fn Signatures() -> impl IntoView {
             <ErrorMessage error/>
             <div class="buttons">
                 <Show when=move || room.allows(RoomAction::Sign)>
-                    <button type="button" on:click=sign disabled=busy>{t!(i18n, signatures.sign)}</button>
+                    <button type="button" on:click=sign disabled=busy>
+                        {t!(i18n, signatures.sign)}
+                    </button>
                 </Show>
                 <Show when=move || room.allows(RoomAction::WithdrawSignature)>
                     <button type="button" class="secondary" on:click=withdraw disabled=busy>
@@ -115,8 +117,9 @@ pub fn Actions() -> impl IntoView {
     // The office may keep the submission from an applicant whose identity
     // is not confirmed: then the page says so where the button would be.
     let may_submit = move || room.allows(RoomAction::Submit);
-    let needs_identity = move || may_submit() && room.needs_identity_for(ApplicantAction::Submit);
+    let needs_identity = move || room.needs_identity_for(ApplicantAction::Submit);
     let can_submit = move || may_submit() && !needs_identity();
+    let asks_for_identity = move || may_submit() && needs_identity();
     let can_check = move || room.allows(RoomAction::StartCheck);
     // In a draft the applicants see why they cannot submit yet.
     let waiting_for_signatures = move || {
@@ -157,7 +160,9 @@ pub fn Actions() -> impl IntoView {
                             let locale = i18n.get_locale();
                             missing_documents()
                                 .into_iter()
-                                .map(|category| view! { <li>{labels::category(locale, category)}</li> })
+                                .map(|category| {
+                                    view! { <li>{labels::category(locale, category)}</li> }
+                                })
                                 .collect_view()
                         }}
                     </ul>
@@ -165,7 +170,7 @@ pub fn Actions() -> impl IntoView {
                 <Show when=waiting_for_signatures>
                     <p class="hint">{t!(i18n, room.submit_needs)}</p>
                 </Show>
-                <Show when=needs_identity>
+                <Show when=asks_for_identity>
                     <IdentityNeeded reason=t_string!(i18n, room.identity_for_submit).to_string()/>
                 </Show>
                 <ErrorMessage error/>
